@@ -1,0 +1,45 @@
+# Two commands do all setup on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen
+
+.PHONY: run test install uv migrate demo serve lint test-core bench bench-api help
+
+help:
+	@echo "make run   - install, migrate, load the synthetic demo team, serve on 127.0.0.1:$(PORT)"
+	@echo "make test  - install what the tests need and run the whole suite"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+install: uv
+	$(UV) sync --frozen
+
+migrate: install
+	$(RUN) outreach migrate --noinput
+
+demo: migrate
+	$(RUN) outreach demo
+
+serve:
+	$(RUN) outreach collectstatic --noinput --verbosity 0
+	@echo "outreach is at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(RUN) outreach runserver 127.0.0.1:$(PORT) --noreload
+
+run: demo serve
+
+# pytest exits 5 when it collects no tests: that is a failure here, not a pass.
+test: install
+	$(RUN) ruff check src tests bench
+	$(RUN) lint-imports
+	$(RUN) python scripts/check_scoping.py
+	$(RUN) pytest
+
+test-core: install
+	$(RUN) pytest tests/core -p no:django
+
+bench-api: install
+	$(RUN) python bench/api_people.py

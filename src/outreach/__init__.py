@@ -1,0 +1,1 @@
+"""outreach: intensive and assertive community mental health care."""

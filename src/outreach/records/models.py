@@ -1,0 +1,340 @@
+"""A person's record with the team: who they are, their episode of care, key worker and
+cover, contacts, carers, discharge decisions, and amendments.
+
+Clinical rows are never hard-deleted: corrections are Amendment rows that keep the original.
+Rows that a form can edit carry a `version`, so a stale edit is refused (services.py).
+"""
+
+from django.db import models
+
+from outreach.core.discharge import DischargeReason
+from outreach.core.nhs_number import is_valid as nhs_number_is_valid
+from outreach.teams.models import StaffMember, Team
+
+
+def validate_nhs_number(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not nhs_number_is_valid(value):
+        raise ValidationError("Enter a valid 10-digit NHS number (its check digit is wrong)")
+
+
+class ContactMeans(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    VISIT = "visit", "Visit without an appointment"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    VIA_CARER = "via_carer", "Through a carer or family member"
+
+
+class Person(models.Model):
+    nhs_number = models.CharField(max_length=10, unique=True, validators=[validate_nhs_number])
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    preferred_contact_means = models.CharField(
+        max_length=20, choices=ContactMeans.choices, blank=True
+    )
+    # Where the person likes to be seen: home, a café, the day centre...
+    preferred_places = models.TextField(blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    language = models.CharField(max_length=60, blank=True, default="English")
+    accessibility_needs = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
+
+class ReferralSource(models.TextChoices):
+    CMHT = "cmht", "Community mental health team"
+    CRISIS = "crisis", "Crisis team"
+    INPATIENT = "inpatient", "Inpatient ward"
+    EIP = "eip", "Early intervention in psychosis"
+    FORENSIC = "forensic", "Forensic service"
+    GP = "gp", "GP"
+    CRIMINAL_JUSTICE = "criminal_justice", "Police or criminal justice liaison"
+    FAMILY = "family", "Family or carer"
+    SELF = "self", "Self-referral"
+    OTHER = "other", "Other"
+
+
+class EpisodeStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    ACCEPTED = "accepted", "Accepted"
+    STEPPED_UP = "stepped_up", "Stepped up"
+    INPATIENT = "inpatient", "Inpatient (in-reach)"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    DISCHARGED = "discharged", "Discharged"
+
+
+OPEN_STATUSES = (
+    EpisodeStatus.REFERRED,
+    EpisodeStatus.ACCEPTED,
+    EpisodeStatus.STEPPED_UP,
+    EpisodeStatus.INPATIENT,
+)
+
+
+class Episode(models.Model):
+    """A person's episode of care with one team, from referral to discharge."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
+    referral_date = models.DateField()
+    referral_source = models.CharField(max_length=30, choices=ReferralSource.choices)
+    assessment_date = models.DateField(null=True, blank=True)
+    accepted_date = models.DateField(null=True, blank=True)
+    first_intervention_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=EpisodeStatus.choices)
+    # Inclusion criteria of NHS England guidance chapter 2, as found at assessment.
+    criteria = models.JSONField(default=list, blank=True)
+    # Face-to-face contacts a week; empty means the configured default for the status.
+    weekly_target = models.PositiveSmallIntegerField(null=True, blank=True)
+    discharged_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="discharged") | models.Q(discharged_date__isnull=False),
+                name="discharged_episode_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} with {self.team} from {self.referral_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def stepped_up(self) -> bool:
+        return self.status == EpisodeStatus.STEPPED_UP
+
+    @property
+    def start_date(self) -> "date":  # noqa: F821 - for the engagement ladder
+        return self.accepted_date or self.referral_date
+
+
+class TransitionKind(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted onto the caseload"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    STEP_UP_CRISIS = "step_up_crisis", "Stepped up: crisis team"
+    STEP_UP_ACUTE = "step_up_acute", "Stepped up: acute care"
+    STEP_UP_FORENSIC = "step_up_forensic", "Stepped up: forensic services"
+    STEP_UP_REHAB = "step_up_rehab", "Stepped up: rehabilitation"
+    STEPPED_DOWN = "stepped_down", "Back to usual intensity"
+    ADMITTED = "admitted", "Admitted to hospital (team keeps in-reach contact)"
+    LEFT_HOSPITAL = "left_hospital", "Left hospital"
+    STEP_DOWN_CMHT = "step_down_cmht", "Stepped down to community mental health team"
+    TRANSFER_OUT = "transfer_out", "Transferred out"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class Transition(models.Model):
+    """An immutable status change of an episode, attributed to the member of staff."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="transitions")
+    kind = models.CharField(max_length=30, choices=TransitionKind.choices)
+    date = models.DateField()
+    status_after = models.CharField(max_length=20, choices=EpisodeStatus.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(StaffMember, null=True, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+
+class KeyWorkerAssignment(models.Model):
+    """Who is the named key worker (care coordinator) of an episode, and since when.
+
+    Exactly one is current (end is null) for an open episode; history is kept.
+    """
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="key_workers")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="key_worker_of")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=models.Q(end__isnull=True),
+                name="one_current_key_worker",
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "end"])]
+
+
+class CoverReason(models.TextChoices):
+    LEAVE = "leave", "Key worker on leave"
+    SICKNESS = "sickness", "Key worker off sick"
+    LEFT = "left", "Key worker has left"
+    OTHER = "other", "Other"
+
+
+class CoverAssignment(models.Model):
+    """A worker covering for the key worker over an inclusive date range."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="covers")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="covering")
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.CharField(max_length=20, choices=CoverReason.choices)
+    recorded_by = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["staff", "start", "end"])]
+
+
+class ContactWith(models.TextChoices):
+    PERSON = "person", "The person"
+    PERSON_AND_CARER = "person_and_carer", "The person and their carer or family"
+    CARER = "carer", "Carer or family member"
+    AGENCY = "agency", "Another agency"
+
+
+class ContactMode(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    TELEPHONE = "telephone", "Telephone"
+    VIDEO = "video", "Video"
+    TEXT = "text", "Text message"
+
+
+class ContactPlace(models.TextChoices):
+    HOME = "home", "Home"
+    PUBLIC_PLACE = "public_place", "Public place"
+    CLINIC = "clinic", "Clinic or team base"
+    WARD = "ward", "Inpatient ward"
+    POLICE_CUSTODY = "police_custody", "Police custody"
+    OTHER = "other", "Other"
+
+
+class ContactOutcome(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    NO_ACCESS = "no_access", "No access"
+    CANCELLED_BY_PERSON = "cancelled_by_person", "Cancelled by the person"
+    CANCELLED_BY_TEAM = "cancelled_by_team", "Cancelled by the team"
+
+
+# A successful contact, for the engagement ladder: face to face with the person, attended.
+SUCCESSFUL_WITH = (ContactWith.PERSON, ContactWith.PERSON_AND_CARER)
+
+
+class Contact(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contacts")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="contacts")
+    date = models.DateField()
+    time = models.TimeField(null=True, blank=True)
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="contacts")
+    second_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    with_whom = models.CharField(max_length=20, choices=ContactWith.choices)
+    mode = models.CharField(max_length=20, choices=ContactMode.choices)
+    place = models.CharField(max_length=20, choices=ContactPlace.choices)
+    outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-time", "-id"]
+        indexes = [
+            # The engagement ladder's two questions: last successful contact, this week's.
+            models.Index(fields=["episode", "outcome", "mode", "date"], name="contact_engagement"),
+            models.Index(fields=["episode", "date"]),
+        ]
+
+    @property
+    def successful(self) -> bool:
+        return (
+            self.outcome == ContactOutcome.ATTENDED
+            and self.mode == ContactMode.FACE_TO_FACE
+            and self.with_whom in SUCCESSFUL_WITH
+        )
+
+
+class Carer(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="carers")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60)
+    phone = models.CharField(max_length=30, blank=True)
+    is_main_carer = models.BooleanField(default=False)
+    # Caldicott: what the person agreed the team may share with this carer.
+    consent_to_share = models.BooleanField(default=False)
+    may_be_told = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+
+class DischargeDecision(models.Model):
+    """The decision record every discharge needs (design rule 1)."""
+
+    episode = models.OneToOneField(Episode, on_delete=models.PROTECT, related_name="discharge")
+    reason = models.CharField(
+        max_length=30, choices=[(r.value, r.value.replace("_", " ")) for r in DischargeReason]
+    )
+    date = models.DateField()
+    rationale = models.TextField()
+    relapse_indicators = models.TextField()
+    known_risks = models.TextField()
+    route_back_in = models.TextField()
+    shared_with = models.JSONField(default=list)
+    decided_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+
+class RefusedDischarge(models.Model):
+    """A discharge the guard refused; counted by governance (target: none attempted)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30)
+    problems = models.JSONField()
+    attempted_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+    attempted_at = models.DateTimeField(auto_now_add=True)
+
+
+class Amendment(models.Model):
+    """A correction of a clinical entry: the original values, the new ones, who and why."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="amendments")
+    entity = models.CharField(max_length=40)
+    entity_id = models.BigIntegerField()
+    changes = models.JSONField()  # {field: [old, new]}
+    reason = models.TextField()
+    amended_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+    amended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+        indexes = [models.Index(fields=["entity", "entity_id"])]

@@ -1,0 +1,100 @@
+"""Reads of patient data, always through the signed-in user's scope.
+
+Views and the API never use Person.objects directly (scripts/check_scoping.py enforces it):
+they call people_for(), which returns only the people on the user's team caseload and the
+people they are covering. Anyone else gets an empty queryset, so another team's person is
+simply "not found" (404), never "forbidden" (which would confirm they exist).
+"""
+
+from datetime import date
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from outreach.records.engagement import annotate_engagement
+from outreach.records.models import (
+    OPEN_STATUSES,
+    CoverAssignment,
+    Episode,
+    KeyWorkerAssignment,
+    Person,
+)
+from outreach.teams.models import Role, StaffMember
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def staff_for(user) -> StaffMember | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def people_for(user, *, on: date | None = None) -> QuerySet[Person]:
+    staff = staff_for(user)
+    if staff is None or not staff.is_clinical:
+        return Person.objects.none()
+    on = on or today()
+    team_people = Episode.objects.filter(team_id=staff.team_id, status__in=OPEN_STATUSES)
+    covered = CoverAssignment.objects.filter(
+        staff=staff, start__lte=on, end__gte=on, episode__status__in=OPEN_STATUSES
+    )
+    return Person.objects.filter(
+        Q(id__in=team_people.values("person_id")) | Q(id__in=covered.values("episode__person_id"))
+    )
+
+
+def current_episode_subquery():
+    return Episode.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES).order_by(
+        "-referral_date", "-id"
+    )
+
+
+def caseload(user, *, on: date | None = None, only_mine: bool = False) -> QuerySet[Person]:
+    """The user's visible people with everything a caseload row shows, in one query."""
+    on = on or today()
+    episode = current_episode_subquery()
+    key_worker = KeyWorkerAssignment.objects.filter(
+        episode_id=OuterRef("episode_id"), end__isnull=True
+    )
+    cover = CoverAssignment.objects.filter(
+        episode_id=OuterRef("episode_id"), start__lte=on, end__gte=on
+    ).order_by("-start")
+    people = people_for(user, on=on).annotate(
+        episode_id=Subquery(episode.values("id")[:1]),
+        episode_status=Subquery(episode.values("status")[:1]),
+        episode_start=Subquery(
+            episode.annotate(s=Coalesce("accepted_date", "referral_date")).values("s")[:1]
+        ),
+        episode_weekly_target=Subquery(episode.values("weekly_target")[:1]),
+        key_worker_id=Subquery(key_worker.values("staff_id")[:1]),
+        key_worker_name=Subquery(key_worker.values("staff__name")[:1]),
+        cover_id=Subquery(cover.values("staff_id")[:1]),
+        cover_name=Subquery(cover.values("staff__name")[:1]),
+    )
+    if only_mine:
+        staff = staff_for(user)
+        people = people.filter(Q(key_worker_id=staff.pk) | Q(cover_id=staff.pk))
+    people = annotate_engagement(people, today=on)
+    return people.order_by(F("anchor_date").asc(nulls_first=True), "family_name", "id")
+
+
+def person_for(user, person_id: int) -> Person | None:
+    return people_for(user).filter(pk=person_id).first()
+
+
+def current_episode(person: Person) -> Episode | None:
+    return (
+        person.episodes.filter(status__in=OPEN_STATUSES).order_by("-referral_date", "-id").first()
+    )
+
+
+def can_view_audit(user) -> bool:
+    staff = staff_for(user)
+    return staff is not None and staff.role == Role.MANAGER and staff.team_id is not None

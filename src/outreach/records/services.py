@@ -1,0 +1,401 @@
+"""Writes to a person's record. Each is one transaction, attributed to a member of staff,
+audited explicitly, and checked against the rules in outreach.core.
+
+Errors are exceptions carrying field-level messages so that forms and the API can show them
+next to the field: ValidationFailed, StaleEdit, DischargeRefused.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.db.models import F, Model
+
+from outreach.audit.models import AuditAction
+from outreach.audit.services import audit_record
+from outreach.core import discharge as discharge_rules
+from outreach.core import eligibility
+from outreach.core.nhs_number import InvalidNHSNumber
+from outreach.core.nhs_number import validate as validate_nhs_number
+from outreach.records.models import (
+    Amendment,
+    Carer,
+    Contact,
+    ContactMode,
+    ContactOutcome,
+    ContactPlace,
+    ContactWith,
+    CoverAssignment,
+    CoverReason,
+    DischargeDecision,
+    Episode,
+    EpisodeStatus,
+    KeyWorkerAssignment,
+    Person,
+    RefusedDischarge,
+    Transition,
+    TransitionKind,
+)
+from outreach.teams.models import StaffMember
+
+STALE_EDIT = (
+    "This record was changed by someone else after you opened it. "
+    "Your changes have not been saved: reload it, check their changes, and try again."
+)
+NOT_OPEN = "This person has no open episode with the team."
+REASON_REQUIRED = "Say why you are correcting this entry."
+FUTURE_DATE = "The date cannot be in the future."
+
+
+class ValidationFailed(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class StaleEdit(Exception):
+    message = STALE_EDIT
+
+
+@dataclass
+class DischargeRefused(Exception):
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _errors(**pairs: str) -> dict[str, list[str]]:
+    return {k: [v] for k, v in pairs.items() if v}
+
+
+def _check_choice(errors: dict, name: str, value: str, choices) -> None:
+    if value not in choices.values:
+        errors.setdefault(name, []).append(f"Choose one of: {', '.join(choices.values)}")
+
+
+def _bump_version(model: type[Model], pk: int, expected_version: int) -> None:
+    """Compare-and-swap on the version column: refuses an edit based on a stale read."""
+    updated = model.objects.filter(pk=pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if updated != 1:
+        raise StaleEdit()
+
+
+@transaction.atomic
+def person_create(
+    *, by: StaffMember, request, nhs_number: str, given_name: str, family_name: str,
+    date_of_birth: date, referral_date: date, referral_source: str,
+    key_worker: StaffMember | None = None, **details,
+) -> Person:
+    """Register a person and open a referral episode with the creator's team; the key worker
+    defaults to the creator, because an open episode is never without one."""
+    errors: dict[str, list[str]] = {}
+    try:
+        nhs_number = validate_nhs_number(nhs_number)
+    except InvalidNHSNumber as exc:
+        errors["nhs_number"] = [str(exc)]
+    else:
+        if Person.objects.filter(nhs_number=nhs_number).exists():
+            errors["nhs_number"] = ["A person with this NHS number is already registered."]
+    if not given_name.strip():
+        errors["given_name"] = ["Enter the person's given name."]
+    if not family_name.strip():
+        errors["family_name"] = ["Enter the person's family name."]
+    if date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = [FUTURE_DATE]
+    if referral_date > timezone.localdate():
+        errors["referral_date"] = [FUTURE_DATE]
+    key_worker = key_worker or by
+    if key_worker.team_id != by.team_id:
+        errors["key_worker"] = ["The key worker must be on your team."]
+    from outreach.records.models import ReferralSource
+
+    _check_choice(errors, "referral_source", referral_source, ReferralSource)
+    if errors:
+        raise ValidationFailed(errors)
+    person = Person.objects.create(
+        nhs_number=nhs_number, given_name=given_name.strip(), family_name=family_name.strip(),
+        date_of_birth=date_of_birth, **details,
+    )
+    episode = Episode.objects.create(
+        person=person, team_id=by.team_id, referral_date=referral_date,
+        referral_source=referral_source, status=EpisodeStatus.REFERRED,
+    )
+    KeyWorkerAssignment.objects.create(
+        episode=episode, staff=key_worker, start=referral_date, recorded_by=by
+    )
+    audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
+                 what="registered and referred")
+    return person
+
+
+@transaction.atomic
+def person_amend(
+    *, person: Person, by: StaffMember, request, expected_version: int, reason: str,
+    changes: dict,
+) -> Person:
+    """Correct demographic details; the old values are kept in an Amendment."""
+    if not reason.strip():
+        raise ValidationFailed(_errors(reason=REASON_REQUIRED))
+    if "nhs_number" in changes:
+        try:
+            changes["nhs_number"] = validate_nhs_number(changes["nhs_number"])
+        except InvalidNHSNumber as exc:
+            raise ValidationFailed(_errors(nhs_number=str(exc))) from exc
+    _bump_version(Person, person.pk, expected_version)
+    person.refresh_from_db()
+    _apply_amendment(person, person, changes, reason, by)
+    audit_record(request=request, person_id=person.pk, action=AuditAction.AMEND,
+                 what=f"amended person: {', '.join(sorted(changes))}")
+    return person
+
+
+def _apply_amendment(person: Person, obj: Model, changes: dict, reason: str,
+                     by: StaffMember) -> None:
+    diff = {}
+    for name, new in changes.items():
+        old = getattr(obj, name)
+        if old != new:
+            diff[name] = [_jsonable(old), _jsonable(new)]
+            setattr(obj, name, new)
+    obj.save(update_fields=[*changes, "version"] if changes else ["version"])
+    Amendment.objects.create(
+        person=person, entity=obj._meta.model_name, entity_id=obj.pk, changes=diff,
+        reason=reason.strip(), amended_by=by,
+    )
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def contact_log(
+    *, person: Person, episode: Episode | None, by: StaffMember, request, date: date,
+    outcome: str, mode: str = ContactMode.FACE_TO_FACE, place: str = ContactPlace.HOME,
+    with_whom: str = ContactWith.PERSON, staff: StaffMember | None = None,
+    second_staff: StaffMember | None = None, time=None, duration_minutes: int | None = None,
+    note: str = "",
+) -> Contact:
+    errors: dict[str, list[str]] = {}
+    if episode is None:
+        errors["person"] = [NOT_OPEN]
+    if date > timezone.localdate():
+        errors["date"] = [FUTURE_DATE]
+    _check_choice(errors, "outcome", outcome, ContactOutcome)
+    _check_choice(errors, "mode", mode, ContactMode)
+    _check_choice(errors, "place", place, ContactPlace)
+    _check_choice(errors, "with_whom", with_whom, ContactWith)
+    staff = staff or by
+    if second_staff is not None and second_staff.pk == staff.pk:
+        errors["second_staff"] = ["The second worker must be someone else."]
+    if errors:
+        raise ValidationFailed(errors)
+    contact = Contact.objects.create(
+        person=person, episode=episode, date=date, time=time, staff=staff,
+        second_staff=second_staff, with_whom=with_whom, mode=mode, place=place,
+        outcome=outcome, duration_minutes=duration_minutes, note=note, recorded_by=by,
+    )
+    if (
+        episode.first_intervention_date is None
+        and episode.accepted_date is not None
+        and contact.successful
+    ):
+        Episode.objects.filter(pk=episode.pk).update(first_intervention_date=date)
+    audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
+                 what=f"contact logged: {outcome}")
+    return contact
+
+
+@transaction.atomic
+def contact_amend(
+    *, contact: Contact, by: StaffMember, request, expected_version: int, reason: str,
+    changes: dict,
+) -> Contact:
+    if not reason.strip():
+        raise ValidationFailed(_errors(reason=REASON_REQUIRED))
+    _bump_version(Contact, contact.pk, expected_version)
+    contact.refresh_from_db()
+    _apply_amendment(contact.person, contact, changes, reason, by)
+    audit_record(request=request, person_id=contact.person_id, action=AuditAction.AMEND,
+                 what=f"amended contact {contact.pk}: {', '.join(sorted(changes))}")
+    return contact
+
+
+STATUS_AFTER = {
+    TransitionKind.STEP_UP_CRISIS: EpisodeStatus.STEPPED_UP,
+    TransitionKind.STEP_UP_ACUTE: EpisodeStatus.STEPPED_UP,
+    TransitionKind.STEP_UP_FORENSIC: EpisodeStatus.STEPPED_UP,
+    TransitionKind.STEP_UP_REHAB: EpisodeStatus.STEPPED_UP,
+    TransitionKind.STEPPED_DOWN: EpisodeStatus.ACCEPTED,
+    TransitionKind.ADMITTED: EpisodeStatus.INPATIENT,
+    TransitionKind.LEFT_HOSPITAL: EpisodeStatus.ACCEPTED,
+}
+
+
+@transaction.atomic
+def episode_accept(
+    *, episode: Episode, by: StaffMember, request, expected_version: int, assessment_date: date,
+    accepted_date: date, criteria: list[str], other_reason: str = "",
+) -> Episode:
+    check = eligibility.check_acceptance(set(criteria), other_reason)
+    if not check.allowed:
+        raise ValidationFailed({"criteria": list(check.problems)})
+    if accepted_date < assessment_date:
+        raise ValidationFailed(_errors(accepted_date="Acceptance cannot be before assessment."))
+    _bump_version(Episode, episode.pk, expected_version)
+    Episode.objects.filter(pk=episode.pk).update(
+        assessment_date=assessment_date, accepted_date=accepted_date, criteria=sorted(criteria),
+        status=EpisodeStatus.ACCEPTED,
+    )
+    Transition.objects.create(
+        episode=episode, kind=TransitionKind.ACCEPTED, date=accepted_date,
+        status_after=EpisodeStatus.ACCEPTED, note=other_reason, recorded_by=by,
+    )
+    audit_record(request=request, person_id=episode.person_id, action=AuditAction.UPDATE,
+                 what="accepted onto the caseload")
+    episode.refresh_from_db()
+    return episode
+
+
+@transaction.atomic
+def episode_transition(
+    *, episode: Episode, by: StaffMember, request, expected_version: int, kind: str, on: date,
+    note: str = "",
+) -> Episode:
+    """Step up or down, admission and leaving hospital. Leaving the team goes through
+    episode_discharge, which needs a decision record."""
+    if kind not in STATUS_AFTER:
+        raise ValidationFailed(_errors(kind="Use discharge for leaving the team."))
+    if not episode.is_open or episode.status == EpisodeStatus.REFERRED:
+        raise ValidationFailed(_errors(kind="Only an accepted episode can change like this."))
+    status = STATUS_AFTER[TransitionKind(kind)]
+    _bump_version(Episode, episode.pk, expected_version)
+    Episode.objects.filter(pk=episode.pk).update(status=status)
+    Transition.objects.create(
+        episode=episode, kind=kind, date=on, status_after=status, note=note, recorded_by=by
+    )
+    audit_record(request=request, person_id=episode.person_id, action=AuditAction.UPDATE,
+                 what=f"transition: {kind}")
+    episode.refresh_from_db()
+    return episode
+
+
+DISCHARGE_KINDS = {
+    discharge_rules.DischargeReason.STEP_DOWN: TransitionKind.STEP_DOWN_CMHT,
+    discharge_rules.DischargeReason.TRANSFER_OUT: TransitionKind.TRANSFER_OUT,
+}
+
+
+def episode_discharge(
+    *, episode: Episode, by: StaffMember, request, expected_version: int, reason: str,
+    on: date, rationale: str = "", relapse_indicators: str = "", known_risks: str = "",
+    route_back_in: str = "", shared_with: list[str] | tuple[str, ...] = (),
+) -> DischargeDecision:
+    """Discharge through the guard. A refusal is itself recorded (and audited) in its own
+    transaction, because governance counts refused attempts; then DischargeRefused is
+    raised with the field-level problems."""
+    record = discharge_rules.DecisionRecord(
+        rationale=rationale, relapse_indicators=relapse_indicators, known_risks=known_risks,
+        route_back_in=route_back_in, shared_with=tuple(s for s in shared_with if s.strip()),
+    )
+    check = discharge_rules.check_discharge(reason, record)
+    problems: dict[str, list[str]] = {}
+    for p in check.problems:
+        problems.setdefault(p.field, []).append(p.message)
+    if not episode.is_open:
+        problems.setdefault("episode", []).append(NOT_OPEN)
+    if problems:
+        with transaction.atomic():
+            RefusedDischarge.objects.create(
+                episode=episode, reason=reason[:30], problems=problems, attempted_by=by
+            )
+            audit_record(request=request, person_id=episode.person_id,
+                         action=AuditAction.DISCHARGE_REFUSED, what=f"reason: {reason}"[:200])
+        raise DischargeRefused(problems)
+    with transaction.atomic():
+        _bump_version(Episode, episode.pk, expected_version)
+        decision = DischargeDecision.objects.create(
+            episode=episode, reason=reason, date=on, rationale=rationale.strip(),
+            relapse_indicators=relapse_indicators.strip(), known_risks=known_risks.strip(),
+            route_back_in=route_back_in.strip(), shared_with=list(record.shared_with),
+            decided_by=by,
+        )
+        Episode.objects.filter(pk=episode.pk).update(
+            status=EpisodeStatus.DISCHARGED, discharged_date=on
+        )
+        KeyWorkerAssignment.objects.filter(episode=episode, end__isnull=True).update(end=on)
+        Transition.objects.create(
+            episode=episode, kind=DISCHARGE_KINDS.get(reason, TransitionKind.DISCHARGED),
+            date=on, status_after=EpisodeStatus.DISCHARGED, note=rationale, recorded_by=by,
+        )
+        audit_record(request=request, person_id=episode.person_id,
+                     action=AuditAction.DISCHARGE, what=f"discharged: {reason}")
+    return decision
+
+
+@transaction.atomic
+def key_worker_assign(
+    *, episode: Episode, staff: StaffMember, by: StaffMember, request, start: date
+) -> KeyWorkerAssignment:
+    """Hand the person to a new key worker; the old assignment ends the day before, so
+    there is always exactly one."""
+    if staff.team_id != episode.team_id or not staff.is_clinical:
+        raise ValidationFailed(_errors(staff="The key worker must be a clinician on the team."))
+    current = KeyWorkerAssignment.objects.select_for_update().filter(
+        episode=episode, end__isnull=True
+    )
+    for old in current:
+        if old.staff_id == staff.pk:
+            return old
+        old.end = max(old.start, start)
+        old.save(update_fields=["end"])
+    assignment = KeyWorkerAssignment.objects.create(
+        episode=episode, staff=staff, start=start, recorded_by=by
+    )
+    audit_record(request=request, person_id=episode.person_id, action=AuditAction.UPDATE,
+                 what=f"key worker now {staff.name}")
+    return assignment
+
+
+@transaction.atomic
+def cover_assign(
+    *, episode: Episode, staff: StaffMember, by: StaffMember, request, start: date, end: date,
+    reason: str = CoverReason.LEAVE,
+) -> CoverAssignment:
+    errors: dict[str, list[str]] = {}
+    if end < start:
+        errors["end"] = ["The cover must end on or after the day it starts."]
+    if staff.team_id != episode.team_id or not staff.is_clinical:
+        errors["staff"] = ["Cover must be a clinician on the team."]
+    key_worker = episode.key_workers.filter(end__isnull=True).first()
+    if key_worker is not None and key_worker.staff_id == staff.pk:
+        errors["staff"] = ["The key worker cannot cover for themselves."]
+    _check_choice(errors, "reason", reason, CoverReason)
+    if errors:
+        raise ValidationFailed(errors)
+    cover = CoverAssignment.objects.create(
+        episode=episode, staff=staff, start=start, end=end, reason=reason, recorded_by=by
+    )
+    audit_record(request=request, person_id=episode.person_id, action=AuditAction.UPDATE,
+                 what=f"cover by {staff.name} {start}..{end}")
+    return cover
+
+
+@transaction.atomic
+def carer_add(*, person: Person, by: StaffMember, request, name: str, relationship: str,
+              phone: str = "", consent_to_share: bool = False, may_be_told: str = "",
+              is_main_carer: bool = False) -> Carer:
+    errors = _errors(
+        name="" if name.strip() else "Enter the carer's name.",
+        relationship="" if relationship.strip() else "Say how they are related to the person.",
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    carer = Carer.objects.create(
+        person=person, name=name.strip(), relationship=relationship.strip(), phone=phone,
+        consent_to_share=consent_to_share, may_be_told=may_be_told, is_main_carer=is_main_carer,
+    )
+    audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
+                 what="carer added")
+    return carer

@@ -1,0 +1,140 @@
+"""Django settings. Everything that differs between machines comes from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("OUTREACH_DATA_DIR", Path.cwd() / "var"))
+
+DEBUG = os.environ.get("OUTREACH_DEBUG", "") == "1"
+# A fixed key is only acceptable for the local synthetic demo and tests; production sets it.
+SECRET_KEY = os.environ.get("OUTREACH_SECRET_KEY") or (
+    "insecure-local-demo-key-never-use-with-real-data"
+)
+ALLOWED_HOSTS = os.environ.get("OUTREACH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "outreach.audit",
+    "outreach.teams",
+    "outreach.records",
+    "outreach.api",
+    "outreach.web",
+    "outreach.synth",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "outreach.urls"
+WSGI_APPLICATION = "outreach.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        db = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("OUTREACH_SQLITE_PATH", str(DATA_DIR / "outreach.sqlite3")),
+            "OPTIONS": {
+                # WAL lets readers work while a contact is written; synchronous=FULL means an
+                # acknowledged write survives a power cut. IMMEDIATE avoids upgrade deadlocks.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    # A request's reads, writes and audit events commit together or not at all.
+    db["ATOMIC_REQUESTS"] = True
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "caseload"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one shift
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# Clinical thresholds are configuration, not code (design rule 2). See docs/configuration.md.
+OUTREACH_ENGAGEMENT = {
+    "standard": {
+        "due_after_days": 4,
+        "overdue_after_days": 7,
+        "lost_contact_after_days": 14,
+        "escalated_after_days": 28,
+    },
+    "stepped_up": {
+        "due_after_days": 1,
+        "overdue_after_days": 2,
+        "lost_contact_after_days": 4,
+        "escalated_after_days": 7,
+    },
+    "weekly_target": 2,
+    "stepped_up_weekly_target": 7,
+}
+OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

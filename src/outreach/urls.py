@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from outreach.api.v1 import api as api_v1
+
+urlpatterns = [
+    path("api/v1/", api_v1.urls),
+    path("", include("outreach.web.urls")),
+]

@@ -1,0 +1,73 @@
+"""Pages. Short views: every read goes through records.selectors (the user's scope), every
+read of a person is audited before the page is rendered."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from outreach.audit.models import AuditAction
+from outreach.audit.selectors import audit_for_person
+from outreach.audit.services import audit_list, audit_record
+from outreach.core.engagement import ACTIONS, EngagementState
+from outreach.records import selectors
+
+
+def _clinical_or_404(request):
+    staff = selectors.staff_for(request.user)
+    if staff is None or not staff.is_clinical:
+        # Commissioners and administrators see no identifiable record at all.
+        raise Http404("No caseload")
+    return staff
+
+
+@login_required
+def caseload(request):
+    staff = selectors.staff_for(request.user)
+    if staff is None or not staff.is_clinical:
+        return render(request, "web/no_caseload.html", {"staff": staff})
+    only_mine = request.GET.get("view") != "team"
+    today = selectors.today()
+    rows = list(selectors.caseload(request.user, on=today, only_mine=only_mine))
+    for row in rows:
+        row.days_since = (today - row.anchor_date).days if row.anchor_date else 0
+        row.state_label = EngagementState(row.engagement_state).value.replace("_", " ")
+    audit_list(request=request, person_ids=[r.pk for r in rows], what="caseload page")
+    return render(request, "web/caseload.html", {
+        "staff": staff, "rows": rows, "only_mine": only_mine, "today": today,
+    })
+
+
+@login_required
+def person_detail(request, person_id: int):
+    _clinical_or_404(request)
+    row = selectors.caseload(request.user).filter(pk=person_id).first()
+    if row is None:
+        raise Http404("Not on your caseload")
+    audit_record(request=request, person_id=row.pk, action=AuditAction.VIEW, what="front sheet")
+    today = selectors.today()
+    state = EngagementState(row.engagement_state)
+    return render(request, "web/person.html", {
+        "person": row,
+        "episode": selectors.current_episode(row),
+        "days_since": (today - row.anchor_date).days if row.anchor_date else 0,
+        "state_label": state.value.replace("_", " "),
+        "action": ACTIONS[state],
+        "carers": row.carers.all(),
+        "contacts": row.contacts.select_related("staff")[:20],
+        "can_view_audit": selectors.can_view_audit(request.user),
+    })
+
+
+@login_required
+def person_audit(request, person_id: int):
+    _clinical_or_404(request)
+    person = selectors.person_for(request.user, person_id)
+    if person is None:
+        raise Http404("Not on your caseload")
+    if not selectors.can_view_audit(request.user):
+        return render(request, "web/forbidden.html", status=403)
+    audit_record(request=request, person_id=person.pk, action=AuditAction.VIEW_AUDIT,
+                 what="audit trail page")
+    return render(request, "web/audit.html", {
+        "person": person, "events": audit_for_person(person_id=person.pk),
+    })
