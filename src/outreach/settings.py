@@ -13,7 +13,9 @@ DEBUG = os.environ.get("OUTREACH_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("OUTREACH_SECRET_KEY") or (
     "insecure-local-demo-key-never-use-with-real-data"
 )
-ALLOWED_HOSTS = os.environ.get("OUTREACH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "OUTREACH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
+).split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -112,6 +114,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Clinical thresholds are configuration, not code (design rule 2). See docs/configuration.md.
 OUTREACH_ENGAGEMENT = {

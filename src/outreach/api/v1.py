@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -47,7 +47,7 @@ api = NinjaAPI(
 
 
 def error(status: int, detail: str, errors: dict | None = None):
-    return status, {"detail": detail, "errors": errors or {}}
+    return Status(status, {"detail": detail, "errors": errors or {}})
 
 
 @api.exception_handler(NinjaValidationError)
@@ -86,7 +86,7 @@ def token(request, payload: TokenIn):
 
     expires = timezone.now() + timedelta(hours=settings.OUTREACH_API_TOKEN_HOURS)
     _, raw = ApiToken.issue(user, expires)
-    return 200, {"token": raw, "expires_at": expires.isoformat()}
+    return Status(200, {"token": raw, "expires_at": expires.isoformat()})
 
 
 class Engagement(Schema):
@@ -150,7 +150,7 @@ def people_list(request, mine: bool = False):
     today = selectors.today()
     rows = list(selectors.caseload(request.user, on=today, only_mine=mine))
     audit_list(request=request, person_ids=[r.pk for r in rows], what="api people list")
-    return 200, [_summary(r, today) for r in rows]
+    return Status(200, [_summary(r, today) for r in rows])
 
 
 class CarerOut(Schema):
@@ -204,7 +204,7 @@ def person_detail(request, person_id: int):
     if row is None:
         return error(404, NOT_FOUND)
     audit_record(request=request, person_id=row.pk, action=AuditAction.VIEW, what="api detail")
-    return 200, _detail(row)
+    return Status(200, _detail(row))
 
 
 def _detail(row) -> dict:
@@ -267,7 +267,7 @@ def person_create(request, payload: PersonIn):
         person = services.person_create(by=staff, request=request, key_worker=key_worker, **data)
     except services.ValidationFailed as exc:
         return error(400, "Check the fields named in errors.", exc.errors)
-    return 201, _detail(_row(request, person.pk))
+    return Status(201, _detail(_row(request, person.pk)))
 
 
 class PersonPatch(Schema):
@@ -303,7 +303,7 @@ def person_amend(request, person_id: int, payload: PersonPatch):
         return error(409, services.STALE_EDIT)
     except services.ValidationFailed as exc:
         return error(400, "Check the fields named in errors.", exc.errors)
-    return 200, _detail(_row(request, person_id))
+    return Status(200, _detail(_row(request, person_id)))
 
 
 class ContactIn(Schema):
@@ -339,7 +339,7 @@ def contact_create(request, person_id: int, payload: ContactIn):
         )
     except services.ValidationFailed as exc:
         return error(400, "Check the fields named in errors.", exc.errors)
-    return 201, _contact(contact)
+    return Status(201, _contact(contact))
 
 
 class DischargeIn(Schema):
@@ -382,7 +382,8 @@ def discharge(request, person_id: int, payload: DischargeIn):
         return error(422, "Discharge refused.", exc.problems)
     except services.StaleEdit:
         return error(409, services.STALE_EDIT)
-    return 200, {"episode_id": episode.pk, "reason": decision.reason, "date": decision.date}
+    return Status(200, {"episode_id": episode.pk, "reason": decision.reason,
+                        "date": decision.date})
 
 
 class AuditOut(Schema):
@@ -406,8 +407,9 @@ def person_audit(request, person_id: int):
         return error(403, MANAGER_ONLY)
     audit_record(request=request, person_id=person.pk, action=AuditAction.VIEW_AUDIT,
                  what="api audit trail")
-    return 200, [
+    events = audit_for_person(person_id=person.pk)
+    return Status(200, [
         {"at": e.at.isoformat(), "username": e.username, "action": e.action, "what": e.what,
          "remote_addr": e.remote_addr}
-        for e in audit_for_person(person_id=person.pk)
-    ]
+        for e in events
+    ])

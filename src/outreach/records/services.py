@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import F, Model
+from django.utils import timezone
 
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
