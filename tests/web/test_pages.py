@@ -69,3 +69,16 @@ def test_access_log_page_is_for_the_manager(person, practitioner, manager):
     page = login(manager).get(f"/people/{person.pk}/audit/")
     assert page.status_code == 200
     assert b"practitioner" in page.content
+
+
+def test_team_page_shows_limits_and_cover_gaps(person, team, practitioner):
+    """The team page warns about an uncovered absence of a key worker."""
+    from outreach.teams.models import Absence
+
+    Absence.objects.create(staff=practitioner, kind="sickness", start=factories.today(),
+                           end=factories.today())
+    html = login(practitioner).get("/team/").content.decode()
+    assert "1 person has days with their key worker away" in html
+    assert AuditEvent.objects.filter(person_id=person.pk, action="list").exists()
+    assert person.family_name in html
+    assert "within the limit of 1:12" in html

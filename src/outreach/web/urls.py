@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.caseload, name="caseload"),
+    path("team/", views.team, name="team"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("people/<int:person_id>/audit/", views.person_audit, name="person-audit"),
 ]

@@ -1,6 +1,8 @@
 """Pages. Short views: every read goes through records.selectors (the user's scope), every
 read of a person is audited before the page is rendered."""
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -10,6 +12,9 @@ from outreach.audit.selectors import audit_for_person
 from outreach.audit.services import audit_list, audit_record
 from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.records import selectors
+from outreach.teams import selectors as team_selectors
+
+COVER_LOOKAHEAD_DAYS = 14
 
 
 def _clinical_or_404(request):
@@ -70,4 +75,21 @@ def person_audit(request, person_id: int):
                  what="audit trail page")
     return render(request, "web/audit.html", {
         "person": person, "events": audit_for_person(person_id=person.pk),
+    })
+
+
+@login_required
+def team(request):
+    """Caseload sizes against the limits, and gaps in cover over the next two weeks."""
+    staff = _clinical_or_404(request)
+    today = selectors.today()
+    gaps = team_selectors.cover_gaps(staff.team, start=today,
+                                     end=today + timedelta(days=COVER_LOOKAHEAD_DAYS))
+    audit_list(request=request, person_ids=[g.episode.person_id for g in gaps],
+               what="team page: cover gaps")
+    return render(request, "web/team.html", {
+        "team": staff.team,
+        "report": team_selectors.team_caseload_report(staff.team, on=today),
+        "gaps": gaps,
+        "lookahead": COVER_LOOKAHEAD_DAYS,
     })
