@@ -79,6 +79,8 @@ def _database() -> dict:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests use a file, not memory, so that they run with WAL as production does.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     # A request's reads, writes and audit events commit together or not at all.
     db["ATOMIC_REQUESTS"] = True
