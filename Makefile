@@ -17,6 +17,7 @@ uv:
 
 install: uv
 	$(UV) sync --frozen
+	npm ci --silent --no-audit --no-fund
 
 migrate: install
 	$(RUN) outreach migrate --noinput

@@ -4,8 +4,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import nhsuk_frontend_jinja
 
 BASE_DIR = Path(__file__).resolve().parent
+_NHSUK_TEMPLATES = Path(nhsuk_frontend_jinja.__file__).parent / "templates"
 DATA_DIR = Path(os.environ.get("OUTREACH_DATA_DIR", Path.cwd() / "var"))
 
 DEBUG = os.environ.get("OUTREACH_DEBUG", "") == "1"
@@ -33,7 +35,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "outreach.web.middleware.StaticFiles",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -47,6 +49,14 @@ WSGI_APPLICATION = "outreach.wsgi.application"
 
 TEMPLATES = [
     {
+        # Pages: Jinja2 with the NHS.UK design system's components (nhsuk-frontend-jinja).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [_NHSUK_TEMPLATES],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "outreach.web.jinja2env.environment", "autoescape": True},
+    },
+    {
+        # Django templates remain for the API's bundled docs page.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -117,6 +127,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# nhsuk-frontend's built CSS and JS, installed from npm by `make install` (package.json).
+NHSUK_DIST = BASE_DIR.parent.parent / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
+STATICFILES_DIRS = [("nhsuk", NHSUK_DIST)] if NHSUK_DIST.exists() else []
 
 # Clinical thresholds are configuration, not code (design rule 2). See docs/configuration.md.
 OUTREACH_ENGAGEMENT = {

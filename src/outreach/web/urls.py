@@ -4,8 +4,8 @@ from django.urls import path
 from outreach.web import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.jinja"), name="login"),
+    path("logout/", views.sign_out, name="logout"),
     path("", views.caseload, name="caseload"),
     path("team/", views.team, name="team"),
     path("people/<int:person_id>/", views.person_detail, name="person"),

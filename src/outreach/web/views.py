@@ -3,9 +3,12 @@ read of a person is audited before the page is rendered."""
 
 from datetime import timedelta
 
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from outreach.audit.models import AuditAction
 from outreach.audit.selectors import audit_for_person
@@ -15,6 +18,14 @@ from outreach.records import selectors
 from outreach.teams import selectors as team_selectors
 
 COVER_LOOKAHEAD_DAYS = 14
+# NHS.UK tag colours for the engagement ladder.
+TAG_CLASS = {
+    EngagementState.ON_TRACK: "nhsuk-tag--green",
+    EngagementState.DUE: "nhsuk-tag--yellow",
+    EngagementState.OVERDUE: "nhsuk-tag--orange",
+    EngagementState.LOST_CONTACT: "nhsuk-tag--red",
+    EngagementState.ESCALATED: "nhsuk-tag--red",
+}
 
 
 def _clinical_or_404(request):
@@ -25,11 +36,20 @@ def _clinical_or_404(request):
     return staff
 
 
+@csrf_exempt
+@require_POST
+def sign_out(request):
+    """Sign out. CSRF-exempt because the NHS.UK header's sign-out form has no token field,
+    and forcing someone to sign out is a nuisance, not a disclosure."""
+    logout(request)
+    return redirect("login")
+
+
 @login_required
 def caseload(request):
     staff = selectors.staff_for(request.user)
     if staff is None or not staff.is_clinical:
-        return render(request, "web/no_caseload.html", {"staff": staff})
+        return render(request, "web/no_caseload.jinja", {"staff": staff})
     only_mine = request.GET.get("view") != "team"
     today = selectors.today()
     rows = list(selectors.caseload(request.user, on=today, only_mine=only_mine))
@@ -37,8 +57,9 @@ def caseload(request):
         row.days_since = (today - row.anchor_date).days if row.anchor_date else 0
         row.state_label = EngagementState(row.engagement_state).value.replace("_", " ")
     audit_list(request=request, person_ids=[r.pk for r in rows], what="caseload page")
-    return render(request, "web/caseload.html", {
+    return render(request, "web/caseload.jinja", {
         "staff": staff, "rows": rows, "only_mine": only_mine, "today": today,
+        "tag_class": {state.value: css for state, css in TAG_CLASS.items()},
     })
 
 
@@ -51,7 +72,7 @@ def person_detail(request, person_id: int):
     audit_record(request=request, person_id=row.pk, action=AuditAction.VIEW, what="front sheet")
     today = selectors.today()
     state = EngagementState(row.engagement_state)
-    return render(request, "web/person.html", {
+    return render(request, "web/person.jinja", {
         "person": row,
         "episode": selectors.current_episode(row),
         "days_since": (today - row.anchor_date).days if row.anchor_date else 0,
@@ -70,10 +91,10 @@ def person_audit(request, person_id: int):
     if person is None:
         raise Http404("Not on your caseload")
     if not selectors.can_view_audit(request.user):
-        return render(request, "web/forbidden.html", status=403)
+        return render(request, "web/forbidden.jinja", status=403)
     audit_record(request=request, person_id=person.pk, action=AuditAction.VIEW_AUDIT,
                  what="audit trail page")
-    return render(request, "web/audit.html", {
+    return render(request, "web/audit.jinja", {
         "person": person, "events": audit_for_person(person_id=person.pk),
     })
 
@@ -87,7 +108,7 @@ def team(request):
                                      end=today + timedelta(days=COVER_LOOKAHEAD_DAYS))
     audit_list(request=request, person_ids=[g.episode.person_id for g in gaps],
                what="team page: cover gaps")
-    return render(request, "web/team.html", {
+    return render(request, "web/team.jinja", {
         "team": staff.team,
         "report": team_selectors.team_caseload_report(staff.team, on=today),
         "gaps": gaps,
