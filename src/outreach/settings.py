@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "outreach.audit",
     "outreach.teams",
     "outreach.records",
+    "outreach.meetings",
     "outreach.api",
     "outreach.web",
     "outreach.synth",
@@ -89,8 +90,9 @@ def _database() -> dict:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
-            # Tests use a file, not memory, so that they run with WAL as production does.
-            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            # Tests use a file, not memory, so that they run with WAL as production does;
+            # one per process, so that concurrent runs do not share it.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     # A request's reads, writes and audit events commit together or not at all.
     db["ATOMIC_REQUESTS"] = True

@@ -267,6 +267,8 @@ class Contact(models.Model):
         StaffMember, null=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # A form submitted twice (a double tap on a phone) logs one contact, not two.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-time", "-id"]
@@ -338,3 +340,70 @@ class Amendment(models.Model):
     class Meta:
         ordering = ["amended_at", "id"]
         indexes = [models.Index(fields=["entity", "entity_id"])]
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    DONE = "done", "Done (contact logged)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlannedVisit(models.Model):
+    """A visit the team intends to make. Logging its contact turns it into a Contact;
+    the visit planner (later) proposes these."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="planned_visits")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="visits")
+    second_staff = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField()
+    time = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=20, choices=ContactPlace.choices)
+    purpose = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=VisitStatus.choices,
+                              default=VisitStatus.PLANNED)
+    contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="planned_visit")
+    version = models.PositiveIntegerField(default=1)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        StaffMember, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "time", "id"]
+        indexes = [models.Index(fields=["person", "status", "date"]),
+                   models.Index(fields=["staff", "date"])]
+
+
+class AnnualReview(models.Model):
+    """The annual multi-agency review of someone open 11 months or more (004 action plan)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="annual_reviews")
+    held_on = models.DateField()
+    agencies = models.TextField(help_text="Who took part, e.g. GP, housing, probation")
+    outcome = models.TextField()
+    recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class DischargeProposal(models.Model):
+    """A discharge or transfer proposed for the MDT to decide. Checked by the same guard at
+    proposal, so a non-engagement discharge never reaches the agenda."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="proposals")
+    reason = models.CharField(max_length=30)
+    rationale = models.TextField()
+    relapse_indicators = models.TextField()
+    known_risks = models.TextField()
+    route_back_in = models.TextField()
+    shared_with = models.JSONField(default=list)
+    proposed_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided = models.CharField(
+        max_length=20, blank=True,
+        choices=[("agreed", "Agreed"), ("not_agreed", "Not agreed")],
+    )

@@ -8,13 +8,16 @@ simply "not found" (404), never "forbidden" (which would confirm they exist).
 
 from datetime import date
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outreach.records.engagement import annotate_engagement
 from outreach.records.models import (
     OPEN_STATUSES,
+    ContactPlace,
+    PlannedVisit,
+    VisitStatus,
     CoverAssignment,
     Episode,
     KeyWorkerAssignment,
@@ -98,3 +101,32 @@ def current_episode(person: Person) -> Episode | None:
 def can_view_audit(user) -> bool:
     staff = staff_for(user)
     return staff is not None and staff.role == Role.MANAGER and staff.team_id is not None
+
+
+def team_clinicians(team) -> list[StaffMember]:
+    on = today()
+    return list(
+        team.staff.filter(role__in=(Role.PRACTITIONER, Role.CONSULTANT, Role.MANAGER))
+        .filter(Q(left__isnull=True) | Q(left__gt=on))
+    )
+
+
+def usual_place(person: Person) -> str:
+    """Where the person is usually seen: the commonest place of their last ten successful
+    contacts, or home."""
+    recent = person.contacts.filter(outcome="attended").order_by("-date")[:10]
+    counts = (
+        Person.contacts.rel.related_model.objects.filter(pk__in=recent.values("pk"))
+        .values("place").annotate(n=Count("id")).order_by("-n", "place")
+    )
+    first = counts.first()
+    return first["place"] if first else ContactPlace.HOME
+
+
+def planned_visit_for(person: Person, visit_id) -> PlannedVisit | None:
+    if not visit_id:
+        return None
+    try:
+        return person.planned_visits.filter(pk=int(visit_id), status=VisitStatus.PLANNED).first()
+    except (TypeError, ValueError):
+        return None

@@ -33,9 +33,11 @@ from outreach.records.models import (
     EpisodeStatus,
     KeyWorkerAssignment,
     Person,
+    PlannedVisit,
     RefusedDischarge,
     Transition,
     TransitionKind,
+    VisitStatus,
 )
 from outreach.teams.models import StaffMember
 
@@ -175,8 +177,14 @@ def contact_log(
     outcome: str, mode: str = ContactMode.FACE_TO_FACE, place: str = ContactPlace.HOME,
     with_whom: str = ContactWith.PERSON, staff: StaffMember | None = None,
     second_staff: StaffMember | None = None, time=None, duration_minutes: int | None = None,
-    note: str = "",
+    note: str = "", submission_key: str | None = None, planned_visit=None,
 ) -> Contact:
+    """Log a contact. With a submission_key, a repeat of the same form returns the contact
+    already logged instead of a duplicate; a planned visit becomes done."""
+    if submission_key:
+        existing = Contact.objects.filter(submission_key=submission_key, person=person).first()
+        if existing is not None:
+            return existing
     errors: dict[str, list[str]] = {}
     if episode is None:
         errors["person"] = [NOT_OPEN]
@@ -195,7 +203,12 @@ def contact_log(
         person=person, episode=episode, date=date, time=time, staff=staff,
         second_staff=second_staff, with_whom=with_whom, mode=mode, place=place,
         outcome=outcome, duration_minutes=duration_minutes, note=note, recorded_by=by,
+        submission_key=submission_key or None,
     )
+    if planned_visit is not None:
+        PlannedVisit.objects.filter(pk=planned_visit.pk, person=person).update(
+            status=VisitStatus.DONE, contact=contact
+        )
     if (
         episode.first_intervention_date is None
         and episode.accepted_date is not None
@@ -399,3 +412,31 @@ def carer_add(*, person: Person, by: StaffMember, request, name: str, relationsh
     audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
                  what="carer added")
     return carer
+
+
+@transaction.atomic
+def visit_plan(*, person: Person, episode: Episode | None, by: StaffMember, request,
+               staff: StaffMember, date: date, place: str, time=None, purpose: str = "",
+               second_staff: StaffMember | None = None,
+               submission_key: str | None = None) -> PlannedVisit:
+    if submission_key:
+        existing = PlannedVisit.objects.filter(submission_key=submission_key,
+                                               person=person).first()
+        if existing is not None:
+            return existing
+    errors: dict[str, list[str]] = {}
+    if episode is None:
+        errors["person"] = [NOT_OPEN]
+    if date < timezone.localdate():
+        errors["date"] = ["A visit cannot be planned in the past. Log a contact instead."]
+    _check_choice(errors, "place", place, ContactPlace)
+    if errors:
+        raise ValidationFailed(errors)
+    visit = PlannedVisit.objects.create(
+        person=person, episode=episode, staff=staff, second_staff=second_staff, date=date,
+        time=time, place=place, purpose=purpose.strip(), recorded_by=by,
+        submission_key=submission_key or None,
+    )
+    audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
+                 what=f"visit planned {date} with {staff.name}")
+    return visit

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import dateformat
 from jinja2 import ChainableUndefined, Environment
 
+from outreach.web.forms import error_list
+
 NHSUK_TEMPLATES = Path(nhsuk_frontend_jinja.__file__).parent / "templates"
 
 
@@ -27,7 +29,8 @@ def plural(n: int, singular: str, plural_form: str) -> str:
 def environment(**options) -> Environment:
     # The NHS.UK macros test optional params with `params.x.y`, so undefined must chain.
     options["undefined"] = ChainableUndefined
+    options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(**options)
-    env.globals.update(url=url, static=static)
+    env.globals.update(url=url, static=static, form_errors=error_list)
     env.filters.update(date=format_date, plural=plural)
     return env
