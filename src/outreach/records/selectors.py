@@ -15,6 +15,7 @@ from django.utils import timezone
 from outreach.records.engagement import annotate_engagement
 from outreach.records.models import (
     OPEN_STATUSES,
+    Contact,
     ContactPlace,
     PlannedVisit,
     VisitStatus,
@@ -69,7 +70,14 @@ def caseload(user, *, on: date | None = None, only_mine: bool = False) -> QueryS
     cover = CoverAssignment.objects.filter(
         episode_id=OuterRef("episode_id"), start__lte=on, end__gte=on
     ).order_by("-start")
+    last_contact = Contact.objects.filter(person=OuterRef("pk")).order_by("-date", "-id")
+    next_visit = PlannedVisit.objects.filter(
+        person=OuterRef("pk"), status=VisitStatus.PLANNED, date__gte=on
+    ).order_by("date", "time")
     people = people_for(user, on=on).annotate(
+        last_contact_date=Subquery(last_contact.values("date")[:1]),
+        last_contact_outcome=Subquery(last_contact.values("outcome")[:1]),
+        next_visit_date=Subquery(next_visit.values("date")[:1]),
         episode_id=Subquery(episode.values("id")[:1]),
         episode_status=Subquery(episode.values("status")[:1]),
         episode_start=Subquery(

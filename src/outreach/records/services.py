@@ -6,7 +6,7 @@ next to the field: ValidationFailed, StaleEdit, DischargeRefused.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F, Model
@@ -351,8 +351,8 @@ def episode_discharge(
 def key_worker_assign(
     *, episode: Episode, staff: StaffMember, by: StaffMember, request, start: date
 ) -> KeyWorkerAssignment:
-    """Hand the person to a new key worker; the old assignment ends the day before, so
-    there is always exactly one."""
+    """Hand the person to a new key worker; the old assignment ends the day before (or on
+    its first day, for a same-day correction), so there is always exactly one current."""
     if staff.team_id != episode.team_id or not staff.is_clinical:
         raise ValidationFailed(_errors(staff="The key worker must be a clinician on the team."))
     current = KeyWorkerAssignment.objects.select_for_update().filter(
@@ -361,7 +361,7 @@ def key_worker_assign(
     for old in current:
         if old.staff_id == staff.pk:
             return old
-        old.end = max(old.start, start)
+        old.end = max(old.start, start - timedelta(days=1))
         old.save(update_fields=["end"])
     assignment = KeyWorkerAssignment.objects.create(
         episode=episode, staff=staff, start=start, recorded_by=by
