@@ -11,8 +11,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "src" / "outreach"
 CHECKED = [ROOT / "api" / "v1.py", *ROOT.glob("*/views.py"), *ROOT.glob("*/views/*.py")]
-PATIENT_MODELS = ("Person", "Episode", "Contact", "Carer", "KeyWorkerAssignment",
-                  "CoverAssignment", "DischargeDecision", "Amendment", "AuditEvent")
+PATIENT_MODELS = (
+    # records
+    "Person", "Episode", "Contact", "Carer", "KeyWorkerAssignment", "CoverAssignment",
+    "DischargeDecision", "DischargeProposal", "Amendment", "PlannedVisit", "AnnualReview",
+    "AuditEvent",
+    # clinical
+    "CarePlan", "SafetyPlan", "AdvanceChoice", "RelapseSignature", "WarningSign",
+    "SignObservation", "RiskFormulation", "Medication", "Depot", "DepotDose", "MHADetention",
+    "CommunityTreatmentOrder", "Section117", "MultiAgency", "CarerContact",
+    "SocialCircumstances", "SubstanceUse", "PoliceContact", "PhysicalHealthCheck",
+    "OTAssessment",
+    # reminders
+    "Reminder",
+)
 BARE = re.compile(rf"\b({'|'.join(PATIENT_MODELS)})\.objects\b|\bget_object_or_404\(")
 
 

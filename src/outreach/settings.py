@@ -28,8 +28,8 @@ INSTALLED_APPS = [
     "outreach.audit",
     "outreach.teams",
     "outreach.records",
+    "outreach.clinical",
     "outreach.meetings",
-    "outreach.reminders",
     "outreach.api",
     "outreach.web",
     "outreach.synth",
@@ -153,6 +153,19 @@ OUTREACH_ENGAGEMENT = {
     },
     "weekly_target": 2,
     "stepped_up_weekly_target": 7,
+}
+# Review intervals of the clinical record (outreach.clinical.config) and red-flag periods
+# (outreach.core.redflags.FlagConfig). Keys left out keep their defaults; unknown keys are
+# refused at start-up.
+OUTREACH_CLINICAL = {
+    "care_plan_review_months": 6,
+    "care_plan_review_months_stepped_up": 1,
+    "physical_health_check_months": 12,
+    "depot_tolerance_days": 7,
+}
+OUTREACH_FLAGS = {
+    "police_contact_days": 28,
+    "legal_notice_days": 28,
 }
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 

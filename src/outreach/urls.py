@@ -5,5 +5,6 @@ from outreach.api.v1 import api as api_v1
 urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("", include("outreach.records.urls")),
+    path("", include("outreach.meetings.urls")),
     path("", include("outreach.web.urls")),
 ]

@@ -4,6 +4,10 @@ The rule lives in outreach.core.engagement (state_for_days). Here the same thres
 turned into cut-off dates so that the database can rate a whole caseload in one query:
 `days >= T` is the same as `anchor <= today - T`. tests/records/test_engagement_sql.py
 proves the two agree.
+
+Every correlated subquery here is keyed on the person (joined to their open episode), never
+on another subquery, and the ladder evaluates its anchor date once per row
+(EngagementLadder): Django would otherwise inline the anchor expression in each WHEN.
 """
 
 from datetime import date, timedelta
@@ -13,6 +17,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Expression,
     IntegerField,
     OuterRef,
     Q,
@@ -25,10 +30,12 @@ from django.db.models.functions import Coalesce
 
 from outreach.core.engagement import EngagementConfig, EngagementState, Thresholds
 from outreach.records.models import (
+    OPEN_STATUSES,
     SUCCESSFUL_WITH,
     Contact,
     ContactMode,
     ContactOutcome,
+    Episode,
     EpisodeStatus,
 )
 
@@ -46,55 +53,100 @@ def successful_contacts(**filters) -> QuerySet[Contact]:
     )
 
 
-def _ladder(anchor, thresholds: Thresholds, today: date, condition: Q) -> list[When]:
-    steps = [
-        (thresholds.escalated_after_days, EngagementState.ESCALATED),
-        (thresholds.lost_contact_after_days, EngagementState.LOST_CONTACT),
-        (thresholds.overdue_after_days, EngagementState.OVERDUE),
-        (thresholds.due_after_days, EngagementState.DUE),
-    ]
+def _cutoffs(thresholds: Thresholds, today: date) -> list[tuple[EngagementState, date]]:
     return [
-        When(condition & Q(**{f"{anchor}__lte": today - timedelta(days=days)}),
-             then=Value(state.value))
-        for days, state in steps
+        (EngagementState.ESCALATED, today - timedelta(days=thresholds.escalated_after_days)),
+        (EngagementState.LOST_CONTACT,
+         today - timedelta(days=thresholds.lost_contact_after_days)),
+        (EngagementState.OVERDUE, today - timedelta(days=thresholds.overdue_after_days)),
+        (EngagementState.DUE, today - timedelta(days=thresholds.due_after_days)),
     ]
 
 
-def annotate_engagement(people: QuerySet, *, today: date, episode_ref: str = "episode_id"):
-    """Add last_successful_contact, contacts_this_week, weekly_target_value and
-    engagement_state to a Person queryset already annotated with the open episode's
-    id, status, start date and target (see selectors.caseload)."""
+class EngagementLadder(Expression):
+    """CASE over the anchor date with the standard or stepped-up cut-offs, written so that
+    the anchor and the stepped-up flag are computed once per row:
+
+        (SELECT CASE WHEN l.s = 1 AND l.a <= ? THEN 'escalated' ... ELSE 'on_track' END
+           FROM (SELECT <anchor> AS a, <stepped> AS s) AS l)
+    """
+
+    output_field = CharField()
+
+    def __init__(self, anchor, stepped, *, standard, stepped_up):
+        super().__init__()
+        self.anchor, self.stepped = anchor, stepped
+        self.standard, self.stepped_up = standard, stepped_up
+
+    def get_source_expressions(self):
+        return [self.anchor, self.stepped]
+
+    def set_source_expressions(self, exprs):
+        self.anchor, self.stepped = exprs
+
+    def as_sql(self, compiler, connection):
+        anchor_sql, anchor_params = compiler.compile(self.anchor)
+        stepped_sql, stepped_params = compiler.compile(self.stepped)
+        whens, params = [], []
+        adapt = connection.ops.adapt_datefield_value
+        for (state, std), (_, up) in zip(self.standard, self.stepped_up, strict=True):
+            whens.append("WHEN (l.s = 1 AND l.a <= %s) OR (l.s = 0 AND l.a <= %s) THEN %s")
+            params += [adapt(up), adapt(std), state.value]
+        sql = (
+            f"(SELECT CASE {' '.join(whens)} ELSE %s END FROM "
+            f"(SELECT {anchor_sql} AS a, {stepped_sql} AS s) l)"
+        )
+        return sql, (*params, EngagementState.ON_TRACK.value, *anchor_params, *stepped_params)
+
+
+def _open_episode():
+    return Episode.objects.filter(person=OuterRef("pk"), status__in=OPEN_STATUSES).order_by(
+        "-referral_date", "-id"
+    )
+
+
+def annotate_engagement(people: QuerySet, *, today: date) -> QuerySet:
+    """Add the open episode (episode_id, episode_status, episode_start,
+    episode_weekly_target) and the engagement (last_successful_contact, contacts_this_week,
+    weekly_target_value, anchor_date, engagement_state) to a Person queryset.
+
+    Only the open episode's contacts count, so a re-referral starts a new ladder."""
     config = engagement_config()
     monday = today - timedelta(days=today.weekday())
-    # Only the current episode's contacts count: a re-referral starts a new ladder.
-    last = successful_contacts(
-        person=OuterRef("pk"), episode=OuterRef(episode_ref), date__lte=today
-    ).order_by("-date")
+    episode = _open_episode()
+    start = Coalesce("accepted_date", "referral_date")
+    current = {"person": OuterRef("pk"), "episode__status__in": OPEN_STATUSES,
+               "date__lte": today}
+    last = successful_contacts(**current).order_by("-date")
     week = (
-        successful_contacts(
-            person=OuterRef("pk"), episode=OuterRef(episode_ref), date__gte=monday,
-            date__lte=today,
-        )
-        .order_by()
-        .values("person")
-        .annotate(n=Count("id"))
-        .values("n")
+        successful_contacts(**current, date__gte=monday).order_by().values("person")
+        .annotate(n=Count("id")).values("n")
     )
-    stepped = Q(episode_status=EpisodeStatus.STEPPED_UP)
-    people = people.annotate(
+    status = Subquery(episode.values("status")[:1])
+    anchor = Coalesce(
+        Subquery(last.values("date")[:1]),
+        Subquery(episode.annotate(s=start).values("s")[:1]),
+    )
+    stepped = Case(When(Q(episode_status=EpisodeStatus.STEPPED_UP), then=Value(1)),
+                   default=Value(0), output_field=IntegerField())
+    return people.annotate(
+        episode_id=Subquery(episode.values("id")[:1]),
+        episode_status=status,
+        episode_start=Subquery(episode.annotate(s=start).values("s")[:1]),
+        episode_weekly_target=Subquery(episode.values("weekly_target")[:1]),
         last_successful_contact=Subquery(last.values("date")[:1]),
         contacts_this_week=Coalesce(Subquery(week, output_field=IntegerField()), 0),
-    ).annotate(anchor_date=Coalesce("last_successful_contact", "episode_start"))
-    return people.annotate(
+        anchor_date=anchor,
+    ).annotate(
         weekly_target_value=Coalesce(
             "episode_weekly_target",
-            Case(When(stepped, then=Value(config.stepped_up_weekly_target)),
+            Case(When(Q(episode_status=EpisodeStatus.STEPPED_UP),
+                      then=Value(config.stepped_up_weekly_target)),
                  default=Value(config.weekly_target)),
         ),
-        engagement_state=Case(
-            *_ladder("anchor_date", config.stepped_up, today, stepped),
-            *_ladder("anchor_date", config.standard, today, ~stepped),
-            default=Value(EngagementState.ON_TRACK.value),
-            output_field=CharField(),
+        engagement_state=EngagementLadder(
+            anchor, stepped,
+            standard=_cutoffs(config.standard, today),
+            stepped_up=_cutoffs(config.stepped_up, today),
         ),
     )

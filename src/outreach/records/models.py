@@ -273,8 +273,10 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-date", "-time", "-id"]
         indexes = [
-            # The engagement ladder's two questions: last successful contact, this week's.
-            models.Index(fields=["episode", "outcome", "mode", "date"], name="contact_engagement"),
+            # The engagement ladder's two questions (last successful contact, this week's) and
+            # the caseload's last contact: each an index range scan per person, newest first.
+            models.Index(fields=["person", "outcome", "mode", "date"], name="contact_engagement"),
+            models.Index(fields=["person", "date", "id"], name="contact_latest"),
             models.Index(fields=["episode", "date"]),
         ]
 

@@ -9,7 +9,6 @@ simply "not found" (404), never "forbidden" (which would confirm they exist).
 from datetime import date
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outreach.records.engagement import annotate_engagement
@@ -17,12 +16,12 @@ from outreach.records.models import (
     OPEN_STATUSES,
     Contact,
     ContactPlace,
-    PlannedVisit,
-    VisitStatus,
     CoverAssignment,
     Episode,
     KeyWorkerAssignment,
     Person,
+    PlannedVisit,
+    VisitStatus,
 )
 from outreach.teams.models import Role, StaffMember
 
@@ -63,13 +62,11 @@ def current_episode_subquery():
 def caseload(user, *, on: date | None = None, only_mine: bool = False) -> QuerySet[Person]:
     """The user's visible people with everything a caseload row shows, in one query."""
     on = on or today()
-    episode = current_episode_subquery()
-    key_worker = KeyWorkerAssignment.objects.filter(
-        episode_id=OuterRef("episode_id"), end__isnull=True
-    )
+    open_episode = {"episode__person": OuterRef("pk"), "episode__status__in": OPEN_STATUSES}
+    key_worker = KeyWorkerAssignment.objects.filter(**open_episode, end__isnull=True)
     cover = CoverAssignment.objects.filter(
-        episode_id=OuterRef("episode_id"), start__lte=on, end__gte=on
-    ).order_by("-start")
+        **open_episode, start__lte=on, end__gte=on
+    ).order_by("-start", "-id")
     last_contact = Contact.objects.filter(person=OuterRef("pk")).order_by("-date", "-id")
     next_visit = PlannedVisit.objects.filter(
         person=OuterRef("pk"), status=VisitStatus.PLANNED, date__gte=on
@@ -78,12 +75,6 @@ def caseload(user, *, on: date | None = None, only_mine: bool = False) -> QueryS
         last_contact_date=Subquery(last_contact.values("date")[:1]),
         last_contact_outcome=Subquery(last_contact.values("outcome")[:1]),
         next_visit_date=Subquery(next_visit.values("date")[:1]),
-        episode_id=Subquery(episode.values("id")[:1]),
-        episode_status=Subquery(episode.values("status")[:1]),
-        episode_start=Subquery(
-            episode.annotate(s=Coalesce("accepted_date", "referral_date")).values("s")[:1]
-        ),
-        episode_weekly_target=Subquery(episode.values("weekly_target")[:1]),
         key_worker_id=Subquery(key_worker.values("staff_id")[:1]),
         key_worker_name=Subquery(key_worker.values("staff__name")[:1]),
         cover_id=Subquery(cover.values("staff_id")[:1]),

@@ -1,0 +1,109 @@
+"""Daily handover and weekly MDT pages: the generated agenda, items marked discussed with
+decisions, actions with an owner and a due date that stay on the handover until done."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from outreach.audit.services import audit_list
+from outreach.meetings import agenda as agendas
+from outreach.meetings import services
+from outreach.meetings.forms import ActionForm, NoteForm
+from outreach.meetings.models import MeetingKind
+from outreach.records import selectors
+from outreach.records.services import StaleEdit, ValidationFailed
+from outreach.web.forms import add_errors
+
+BUILDERS = {MeetingKind.HANDOVER: agendas.handover, MeetingKind.MDT: agendas.mdt}
+PAGES = {MeetingKind.HANDOVER: "handover", MeetingKind.MDT: "mdt"}
+
+
+def _staff(request):
+    staff = selectors.staff_for(request.user)
+    if staff is None or not staff.is_clinical:
+        raise Http404("No team")
+    return staff
+
+
+def _page(request, kind: str, *, action_form=None, status=200):
+    staff = _staff(request)
+    today = selectors.today()
+    agenda = BUILDERS[kind](request.user, team=staff.team, today=today)
+    audit_list(request=request, person_ids=sorted(agenda.person_ids),
+               what=f"{kind} agenda {today}")
+    return render(request, "meetings/agenda.jinja", {
+        "agenda": agenda, "kind": kind, "page": PAGES[kind], "team": staff.team,
+        "team_staff": selectors.team_clinicians(staff.team),
+        "action_form": action_form, "blank_action": ActionForm(
+            team_staff=selectors.team_clinicians(staff.team)),
+        "today": today, "nav": PAGES[kind],
+    }, status=status)
+
+
+@login_required
+def handover(request):
+    return _page(request, MeetingKind.HANDOVER)
+
+
+@login_required
+def mdt(request):
+    return _page(request, MeetingKind.MDT)
+
+
+def _person(request, person_id):
+    """An agenda item's person, only if on the user's caseload."""
+    return selectors.person_for(request.user, person_id) if person_id else None
+
+
+@login_required
+@require_POST
+def item_note(request, kind: str):
+    staff = _staff(request)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return redirect(PAGES[kind])
+    meeting = services.meeting_open(team=staff.team, kind=kind, on=selectors.today(), by=staff)
+    services.item_note(meeting=meeting, item_key=form.cleaned_data["item_key"],
+                       person=_person(request, form.cleaned_data["person"]), by=staff,
+                       request=request, decision=form.cleaned_data["decision"])
+    return redirect(f"/{PAGES[kind]}/#{form.cleaned_data['item_key'].replace(':', '-')}")
+
+
+@login_required
+@require_POST
+def action_new(request, kind: str):
+    staff = _staff(request)
+    team_staff = selectors.team_clinicians(staff.team)
+    form = ActionForm(request.POST, team_staff=team_staff)
+    if form.is_valid():
+        data = form.cleaned_data
+        meeting = services.meeting_open(team=staff.team, kind=kind, on=selectors.today(),
+                                        by=staff)
+        try:
+            services.action_create(
+                team=staff.team, by=staff, request=request, description=data["description"],
+                owner_id=data["owner"], due=data["due"],
+                person=_person(request, data["person"]), meeting=meeting,
+                item_key=data["item_key"], submission_key=data["submission_key"] or None,
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc.errors)
+        else:
+            return redirect(f"/{PAGES[kind]}/#actions")
+    return _page(request, kind, action_form=form, status=400)
+
+
+@login_required
+@require_POST
+def action_done(request, kind: str, action_id: int):
+    staff = _staff(request)
+    action = staff.team.actions.filter(pk=action_id).first()
+    if action is None or (action.person_id and _person(request, action.person_id) is None):
+        raise Http404("No such action")
+    try:
+        services.action_done(action=action, by=staff, request=request,
+                             expected_version=int(request.POST.get("version", 0)))
+    except StaleEdit:
+        pass  # someone else closed it first; the page shows it done
+    return redirect(f"/{PAGES[kind]}/#actions")
