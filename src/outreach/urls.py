@@ -6,5 +6,6 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("", include("outreach.records.urls")),
     path("", include("outreach.meetings.urls")),
+    path("", include("outreach.reminders.urls")),
     path("", include("outreach.web.urls")),
 ]
