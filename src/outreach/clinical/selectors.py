@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from statistics import fmean
 
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
 from outreach.clinical.config import add_months, clinical_config, flag_config
 from outreach.clinical.models import (
@@ -85,15 +84,7 @@ def engagement_for_people(person_ids: Iterable[int], *, today: date) -> dict[int
     ids = _ids(person_ids)
     if not ids:
         return {}
-    episode = current_episode_subquery()
-    people = Person.objects.filter(pk__in=ids).annotate(
-        episode_id=Subquery(episode.values("id")[:1]),
-        episode_status=Subquery(episode.values("status")[:1]),
-        episode_start=Subquery(
-            episode.annotate(s=Coalesce("accepted_date", "referral_date")).values("s")[:1]
-        ),
-        episode_weekly_target=Subquery(episode.values("weekly_target")[:1]),
-    )
+    people = Person.objects.filter(pk__in=ids)
     rows = annotate_engagement(people, today=today).values_list(
         "pk", "engagement_state", "last_successful_contact"
     )
@@ -771,3 +762,36 @@ def crisis_summary(
         [person], today=today,
         engagement={person.pk: engagement} if engagement is not None else None,
     )[person.pk]
+
+
+# --- Legal status for lists ---------------------------------------------------------------
+
+LEGAL_STATUS_LABELS = {
+    "detained": "Detained",
+    "cto": "CTO",
+    "s117": "Section 117",
+    "mappa": "MAPPA",
+    "marac": "MARAC",
+}
+
+
+def legal_status_for_people(person_ids: Iterable[int], *, today: date) -> dict[int, set[str]]:
+    """Each person's legal statuses in force today (keys of LEGAL_STATUS_LABELS), for the
+    caseload's filter and markers: one query per kind, however many people."""
+    ids = _ids(person_ids)
+    status: dict[int, set[str]] = defaultdict(set)
+    in_force = {
+        "detained": MHADetention.objects.filter(start__lte=today).filter(_open_on(today, "end")),
+        "cto": CommunityTreatmentOrder.objects.filter(start__lte=today).filter(
+            _open_on(today, "ended_on")),
+        "s117": Section117.objects.filter(eligible=True, eligible_from__lte=today).filter(
+            _open_on(today, "ended_on")),
+    }
+    for kind, rows in in_force.items():
+        for pid in rows.filter(person_id__in=ids).values_list("person_id", flat=True):
+            status[pid].add(kind)
+    agencies = MultiAgency.objects.filter(person_id__in=ids, active_since__lte=today).filter(
+        _open_on(today, "ended_on"))
+    for pid, kind in agencies.values_list("person_id", "kind"):
+        status[pid].add(kind)
+    return status

@@ -87,6 +87,17 @@ def caseload(user, *, on: date | None = None, only_mine: bool = False) -> QueryS
     return people.order_by(F("anchor_date").asc(nulls_first=True), "family_name", "id")
 
 
+def crisis_people_for(user, *, on: date | None = None) -> QuerySet[Person]:
+    """Who may appear on a crisis summary for this user: the team's caseload for its own
+    clinicians, and for the 24/7 crisis line the caseload of the team it serves. The crisis
+    line sees only crisis summaries, never the full record (people_for excludes it)."""
+    staff = staff_for(user)
+    if staff is not None and staff.role == Role.CRISIS_LINE and staff.team_id is not None:
+        served = Episode.objects.filter(team_id=staff.team_id, status__in=OPEN_STATUSES)
+        return Person.objects.filter(id__in=served.values("person_id"))
+    return people_for(user, on=on)
+
+
 def person_for(user, person_id: int) -> Person | None:
     return people_for(user).filter(pk=person_id).first()
 

@@ -37,6 +37,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Team manager"
     ADMINISTRATOR = "administrator", "Administrator"
     COMMISSIONER = "commissioner", "Commissioner"
+    # Out of hours: read-only crisis summaries of the team it serves (design rule 10).
+    CRISIS_LINE = "crisis_line", "24/7 crisis line"
 
 
 class Discipline(models.TextChoices):

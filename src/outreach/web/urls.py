@@ -8,6 +8,8 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
     path("", views.caseload, name="caseload"),
     path("team/", views.team, name="team"),
+    path("crisis/", views.crisis_list, name="crisis-list"),
+    path("people/<int:person_id>/crisis/", views.crisis_summary, name="crisis-summary"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("people/<int:person_id>/audit/", views.person_audit, name="person-audit"),
 ]

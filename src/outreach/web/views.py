@@ -13,9 +13,16 @@ from django.views.decorators.http import require_POST
 from outreach.audit.models import AuditAction
 from outreach.audit.selectors import audit_for_person
 from outreach.audit.services import audit_list, audit_record
+from outreach.clinical import selectors as clinical
+from outreach.clinical.selectors import LEGAL_STATUS_LABELS
 from outreach.core.engagement import ACTIONS, EngagementState
+from outreach.core.redflags import LABELS as FLAG_LABELS
+from outreach.core.redflags import FlagKind
 from outreach.records import selectors
 from outreach.teams import selectors as team_selectors
+from outreach.teams.models import Role
+from outreach.web.caseload import CaseloadFilters
+from outreach.web.timeline import timeline
 
 COVER_LOOKAHEAD_DAYS = 14
 # NHS.UK tag colours for the engagement ladder.
@@ -47,24 +54,43 @@ def sign_out(request):
 
 @login_required
 def caseload(request):
+    """The caseload: my people (and people I cover) or the whole team's, filtered, with
+    engagement, last and next contact and red-flag markers for every row."""
     staff = selectors.staff_for(request.user)
+    if staff is not None and staff.role == Role.CRISIS_LINE:
+        return redirect("crisis-list")
     if staff is None or not staff.is_clinical:
         return render(request, "web/no_caseload.jinja", {"staff": staff})
-    only_mine = request.GET.get("view") != "team"
+    filters = CaseloadFilters.from_query(request.GET)
     today = selectors.today()
-    rows = list(selectors.caseload(request.user, on=today, only_mine=only_mine))
+    people = selectors.caseload(request.user, on=today, only_mine=filters.only_mine)
+    rows = list(filters.apply_sql(people))
+    flags = clinical.flags_for_people(
+        [r.pk for r in rows], today=today,
+        engagement={r.pk: (r.engagement_state, r.last_successful_contact) for r in rows},
+    )
+    legal = clinical.legal_status_for_people([r.pk for r in rows], today=today)
+    rows = filters.apply_python(rows, flags, legal)
     for row in rows:
         row.days_since = (today - row.anchor_date).days if row.anchor_date else 0
         row.state_label = EngagementState(row.engagement_state).value.replace("_", " ")
+        row.flags = flags.get(row.pk, ())
+        row.legal = sorted(LEGAL_STATUS_LABELS[k] for k in legal.get(row.pk, ()))
     audit_list(request=request, person_ids=[r.pk for r in rows], what="caseload page")
     return render(request, "web/caseload.jinja", {
-        "staff": staff, "rows": rows, "only_mine": only_mine, "today": today,
+        "staff": staff, "rows": rows, "filters": filters, "today": today,
+        "workers": selectors.team_clinicians(staff.team),
         "tag_class": {state.value: css for state, css in TAG_CLASS.items()},
+        "states": [(s.value, s.value.replace("_", " ")) for s in EngagementState],
+        "flag_kinds": [(k.value, FLAG_LABELS[k]) for k in FlagKind],
+        "legal_kinds": list(LEGAL_STATUS_LABELS.items()),
+        "nav": "caseload",
     })
 
 
 @login_required
 def person_detail(request, person_id: int):
+    """The front sheet: what someone who has never met the person must see first."""
     _clinical_or_404(request)
     row = selectors.caseload(request.user).filter(pk=person_id).first()
     if row is None:
@@ -74,13 +100,19 @@ def person_detail(request, person_id: int):
     state = EngagementState(row.engagement_state)
     return render(request, "web/person.jinja", {
         "person": row,
+        "sheet": clinical.front_sheet(row, today=today),
         "episode": selectors.current_episode(row),
         "days_since": (today - row.anchor_date).days if row.anchor_date else 0,
         "state_label": state.value.replace("_", " "),
+        "state_tag": TAG_CLASS[state],
         "action": ACTIONS[state],
-        "carers": row.carers.all(),
-        "contacts": row.contacts.select_related("staff")[:20],
+        "contacts": row.contacts.select_related("staff")[:5],
+        "visits": row.planned_visits.filter(status="planned", date__gte=today)
+        .select_related("staff")[:6],
+        "timeline": timeline(row),
         "can_view_audit": selectors.can_view_audit(request.user),
+        "today": today,
+        "logged": request.GET.get("logged"),
     })
 
 
@@ -113,4 +145,41 @@ def team(request):
         "report": team_selectors.team_caseload_report(staff.team, on=today),
         "gaps": gaps,
         "lookahead": COVER_LOOKAHEAD_DAYS,
+    })
+
+
+def _crisis_scope(request):
+    people = selectors.crisis_people_for(request.user)
+    staff = selectors.staff_for(request.user)
+    if staff is None or staff.team_id is None:
+        raise Http404("No caseload")
+    return staff, people
+
+
+@login_required
+def crisis_summary(request, person_id: int):
+    """One printable page for the 24/7 crisis line: flags, crisis plan, warning signs,
+    legal status, medication, who to call. Read-only."""
+    staff, people = _crisis_scope(request)
+    person = people.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("Not on the caseload")
+    audit_record(request=request, person_id=person.pk, action=AuditAction.VIEW,
+                 what="crisis summary")
+    return render(request, "web/crisis.jinja", {
+        "summaries": [clinical.crisis_summary(person, today=selectors.today())],
+        "single": True, "team": staff.team, "today": selectors.today(), "nav": "crisis",
+    })
+
+
+@login_required
+def crisis_list(request):
+    """Crisis summaries for the whole caseload, for the out-of-hours crisis line."""
+    staff, people = _crisis_scope(request)
+    people = list(people.order_by("family_name", "given_name"))
+    audit_list(request=request, person_ids=[p.pk for p in people], what="crisis summaries")
+    summaries = clinical.crisis_summaries(people, today=selectors.today())
+    return render(request, "web/crisis.jinja", {
+        "summaries": [summaries[p.pk] for p in people], "single": False, "team": staff.team,
+        "today": selectors.today(), "nav": "crisis",
     })
