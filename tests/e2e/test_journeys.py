@@ -1,0 +1,92 @@
+"""Browser journeys in headless Chromium, each with an axe-core accessibility check on every
+page it visits. Given/when/then per persona, on the synthetic demo team."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_practitioner_logs_a_missed_visit_and_plans_the_next(page):
+    """Given a practitioner on a phone, when they log a did-not-attend from the caseload,
+    then they are offered the next steps (never a discharge) and can plan a visit."""
+    sign_in(page, "practitioner")
+    expect(page.get_by_role("heading", name="My people and people I cover")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "caseload")
+    page.locator("table a").first.click()
+    expect(page.get_by_role("heading", name="Red flags")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "front-sheet")
+    page.get_by_role("link", name="Log a contact").click()
+    assert_accessible(page)
+    page.get_by_label("Did not attend").check()
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("heading", name=re.compile("what next"))).to_be_visible()
+    assert "discharge" not in page.locator("main").inner_text().lower().replace(
+        "never a reason to discharge", "")
+    assert_accessible(page)
+    page.get_by_role("link", name="Try again tomorrow").click()
+    page.get_by_role("button", name="Plan visit").click()
+    expect(page.get_by_text("Planned visits")).to_be_visible()
+
+
+def test_contact_form_reports_errors_in_the_summary(page):
+    """Given a worker who forgets the outcome, when they save, then the NHS.UK error summary
+    names the field and links to it."""
+    sign_in(page, "practitioner")
+    page.locator("table a").first.click()
+    page.get_by_role("link", name="Log a contact").click()
+    page.get_by_role("button", name="Save contact").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Choose what happened")
+    assert_accessible(page)
+
+
+def test_manager_runs_the_handover_and_mdt(page):
+    """Given the team manager at the morning handover, when they mark an item discussed and
+    raise an action, then it shows on the handover and the MDT until done."""
+    sign_in(page, "manager")
+    page.get_by_role("link", name="Handover").click()
+    expect(page.get_by_role("heading", name="Daily handover")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "handover")
+    item = page.locator(".outreach-item").first
+    item.get_by_role("button", name="Mark discussed").click()
+    item = page.locator(".outreach-item").first
+    expect(item.get_by_text("Discussed")).to_be_visible()
+    item.get_by_text("Add an action").click()
+    item.get_by_label("Action").fill("Joint visit with the consultant")
+    item.get_by_label("Owner").select_option(index=1)
+    item.get_by_role("button", name="Add action").click()
+    expect(page.locator("#actions").locator("..")).to_contain_text(
+        "Joint visit with the consultant")
+    page.get_by_role("link", name="MDT").click()
+    expect(page.get_by_role("heading", name="Weekly MDT review")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Done.*Joint visit with the consultant"))
+           ).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "mdt")
+
+
+def test_team_crisis_and_outbox_pages_are_accessible(page):
+    """The team page, crisis summaries and the outbox pass the accessibility check."""
+    sign_in(page, "manager")
+    for path, heading in (("/team/", "North"), ("/crisis/", "Crisis summaries"),
+                          ("/reminders/", "")):
+        page.goto(path)
+        if heading:
+            expect(page.locator("h1")).to_contain_text(heading)
+        assert_accessible(page)
+    screenshot(page, "outbox")
+
+
+def test_commissioner_and_other_team_see_no_north_records(page):
+    """A commissioner has no caseload; another team's practitioner cannot open North's."""
+    sign_in(page, "commissioner")
+    expect(page.get_by_role("heading", name="You have no caseload")).to_be_visible()
+    assert_accessible(page)
