@@ -7,5 +7,8 @@ urlpatterns = [
     path("", include("outreach.records.urls")),
     path("", include("outreach.meetings.urls")),
     path("", include("outreach.reminders.urls")),
+    path("", include("outreach.records.urls_episode")),
+    path("", include("outreach.teams.urls")),
+    path("", include("outreach.clinical.urls")),
     path("", include("outreach.web.urls")),
 ]

@@ -1,0 +1,262 @@
+"""Forms for registration, referral decisions, transitions, discharge, MDT proposals, the annual
+review and key worker changes. The services do the real validation (the guard, the criteria);
+these parse input and say what to enter, NHS.UK style.
+
+Services without a submission key of their own are protected from a double submission by
+`handled_redirect` / `remember_handled`: the form's one-time key is kept in the session with
+where the first submission went, and a repeat goes there too instead of saving again.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from outreach.core import discharge as discharge_rules
+from outreach.core import eligibility, nhs_number
+from outreach.records.models import EpisodeStatus, ReferralSource, TransitionKind
+from outreach.records.services import FUTURE_DATE
+from outreach.web.forms import OneSubmissionForm
+
+HANDLED_SESSION_KEY = "outreach_handled_submissions"
+HANDLED_KEEP = 50
+
+
+def handled_redirect(request, key: str | None) -> str | None:
+    """Where the first submission with this one-time key went, if it was already handled."""
+    if not key:
+        return None
+    return request.session.get(HANDLED_SESSION_KEY, {}).get(key)
+
+
+def remember_handled(request, key: str | None, url: str) -> None:
+    if not key:
+        return
+    handled = dict(request.session.get(HANDLED_SESSION_KEY, {}))
+    handled[key] = url
+    # Dicts keep insertion order: drop the oldest keys beyond the limit.
+    request.session[HANDLED_SESSION_KEY] = dict(list(handled.items())[-HANDLED_KEEP:])
+
+
+def _date(label: str, required_message: str, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, error_messages={
+        "required": required_message, "invalid": "Enter a real date"}, **kwargs)
+
+
+class NotFutureMixin:
+    """Date fields named in not_future cannot be after today."""
+
+    not_future: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self.not_future:
+            value = cleaned.get(name)
+            if value is not None and value > today:
+                self.add_error(name, FUTURE_DATE)
+        return cleaned
+
+
+class VersionedForm(OneSubmissionForm):
+    """Carries the episode's version as read; a missing or tampered one is a stale edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RegisterForm(OneSubmissionForm):
+    nhs_number = forms.CharField(label="NHS number", max_length=20, error_messages={
+        "required": "Enter the person's NHS number"})
+    given_name = forms.CharField(label="Given name", max_length=100, error_messages={
+        "required": "Enter the person's given name"})
+    family_name = forms.CharField(label="Family name", max_length=100, error_messages={
+        "required": "Enter the person's family name"})
+    date_of_birth = _date("Date of birth", "Enter the person's date of birth")
+    referral_date = _date("Date of referral", "Enter the date of the referral")
+    referral_source = forms.ChoiceField(
+        label="Who referred them?", choices=ReferralSource.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose who referred them"})
+    key_worker = forms.TypedChoiceField(label="Key worker", coerce=int, error_messages={
+        "required": "Choose the key worker", "invalid_choice": "Choose someone on your team"})
+
+    def __init__(self, *args, team_staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_worker"].choices = [(s.pk, s.name) for s in team_staff]
+
+    def clean_nhs_number(self) -> str:
+        """Checked here too, so that its error shows with the others on the first try."""
+        try:
+            return nhs_number.validate(self.cleaned_data["nhs_number"])
+        except nhs_number.InvalidNHSNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+CRITERIA_CHOICES = [(c.value, eligibility.DESCRIPTIONS[c]) for c in eligibility.Criterion]
+
+
+def _criteria_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=CRITERIA_CHOICES, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose criteria from the list"},
+    )
+
+
+class AcceptForm(NotFutureMixin, VersionedForm):
+    not_future = ("assessment_date", "accepted_date")
+    criteria = _criteria_field("Which chapter 2 criteria does the person meet?")
+    other_reason = forms.CharField(
+        label="The team's reason in words (optional)", required=False, widget=forms.Textarea)
+    assessment_date = _date("Date of assessment", "Enter the date of the assessment")
+    accepted_date = _date("Date accepted", "Enter the date the team accepted them")
+
+
+class DeclineForm(NotFutureMixin, VersionedForm):
+    not_future = ("assessment_date", "decided_on")
+    criteria = _criteria_field("Which chapter 2 criteria were found at assessment?")
+    reasons = forms.CharField(
+        label="Why the team is not accepting the referral", widget=forms.Textarea,
+        required=False)
+    assessment_date = _date("Date of assessment", "Enter the date of the assessment")
+    decided_on = _date("Date of the decision", "Enter the date of the decision")
+
+
+# What each status can change to here; leaving the team is a discharge (with its record).
+TRANSITIONS_FROM = {
+    EpisodeStatus.ACCEPTED: (
+        TransitionKind.STEP_UP_CRISIS, TransitionKind.STEP_UP_ACUTE,
+        TransitionKind.STEP_UP_FORENSIC, TransitionKind.STEP_UP_REHAB, TransitionKind.ADMITTED,
+    ),
+    EpisodeStatus.STEPPED_UP: (
+        TransitionKind.STEPPED_DOWN, TransitionKind.ADMITTED, TransitionKind.STEP_UP_CRISIS,
+        TransitionKind.STEP_UP_ACUTE, TransitionKind.STEP_UP_FORENSIC,
+        TransitionKind.STEP_UP_REHAB,
+    ),
+    EpisodeStatus.INPATIENT: (TransitionKind.LEFT_HOSPITAL,),
+}
+
+
+class TransitionForm(NotFutureMixin, VersionedForm):
+    not_future = ("on",)
+    kind = forms.ChoiceField(label="What has changed?", widget=forms.RadioSelect,
+                             error_messages={"required": "Choose what has changed",
+                                             "invalid_choice": "Choose what has changed"})
+    on = _date("Date", "Enter the date of the change")
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k.value, k.label) for k in TRANSITIONS_FROM.get(status, ())
+        ]
+
+
+ALLOWED_REASON_CHOICES = [
+    (r.value, discharge_rules.LABELS[r])
+    for r in discharge_rules.DischargeReason if r in discharge_rules.ALLOWED_REASONS
+]
+
+
+class GuardedReasonField(forms.ChoiceField):
+    """Offers only the reasons the guard allows, but passes any value on, so that a tampered
+    non-engagement reason is refused by the guard itself, with the rule it breaks."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+SHARED_WITH_CHOICES = [(who, who) for who in (
+    "The person", "Their GP", "Their carer or family", "The team or service they move to",
+)]
+
+
+class DecisionRecordForm(OneSubmissionForm):
+    """The decision record of design rule 1. Blank fields are refused by the guard, all at
+    once and field by field, rather than here."""
+
+    reason = GuardedReasonField(label="Reason", choices=ALLOWED_REASON_CHOICES, required=False,
+                                widget=forms.RadioSelect)
+    rationale = forms.CharField(label="Why the person is being discharged", required=False,
+                                widget=forms.Textarea)
+    relapse_indicators = forms.CharField(
+        label="Their relapse indicators (early warning signs)", required=False,
+        widget=forms.Textarea)
+    known_risks = forms.CharField(
+        label="Known risks if a relapse is not responded to promptly", required=False,
+        widget=forms.Textarea)
+    route_back_in = forms.CharField(
+        label="How the person, their family or GP get back to the team", required=False,
+        widget=forms.Textarea)
+    shared_with = forms.MultipleChoiceField(
+        label="Who the decision record was shared with", choices=SHARED_WITH_CHOICES,
+        required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose from the list, or enter others below"})
+    shared_with_other = forms.CharField(
+        label="Anyone else it was shared with (optional)", required=False, max_length=500)
+
+    def record(self) -> dict:
+        data = self.cleaned_data
+        others = [w.strip() for w in data["shared_with_other"].split(",") if w.strip()]
+        return {
+            "reason": data["reason"] or "",
+            "rationale": data["rationale"], "relapse_indicators": data["relapse_indicators"],
+            "known_risks": data["known_risks"], "route_back_in": data["route_back_in"],
+            "shared_with": [*data["shared_with"], *others],
+        }
+
+    def guard_problems(self) -> dict[str, list[str]]:
+        """The guard's problems for whatever was entered, to show alongside a form error
+        (nothing is attempted until the form itself is valid)."""
+        raw = self.data
+        others = [w for w in raw.get("shared_with_other", "").split(",") if w.strip()]
+        record = discharge_rules.DecisionRecord(
+            rationale=raw.get("rationale", ""),
+            relapse_indicators=raw.get("relapse_indicators", ""),
+            known_risks=raw.get("known_risks", ""), route_back_in=raw.get("route_back_in", ""),
+            shared_with=tuple(raw.getlist("shared_with")) + tuple(others),
+        )
+        problems: dict[str, list[str]] = {}
+        for p in discharge_rules.check_discharge(raw.get("reason", ""), record).problems:
+            if p.field not in self.errors:
+                problems.setdefault(p.field, []).append(p.message)
+        return problems
+
+
+class DischargeForm(NotFutureMixin, DecisionRecordForm):
+    not_future = ("on",)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    on = _date("Date of discharge", "Enter the date of discharge")
+
+
+class ProposalForm(DecisionRecordForm):
+    pass
+
+
+class ProposalDecisionForm(NotFutureMixin, VersionedForm):
+    not_future = ("on",)
+    decision = forms.ChoiceField(
+        label="What did the MDT decide?", widget=forms.RadioSelect,
+        choices=[("agreed", "Agreed: discharge now with this decision record"),
+                 ("not_agreed", "Not agreed: the person stays with the team")],
+        error_messages={"required": "Choose what the MDT decided",
+                        "invalid_choice": "Choose what the MDT decided"})
+    on = _date("Date of discharge, if agreed", "Enter the date of discharge")
+    note = forms.CharField(label="The MDT's reasons (optional)", required=False,
+                           max_length=150, widget=forms.Textarea)
+
+
+class AnnualReviewForm(OneSubmissionForm):
+    held_on = _date("Date the review was held", "Enter the date the review was held")
+    agencies = forms.CharField(label="Who took part", widget=forms.Textarea, required=False)
+    outcome = forms.CharField(label="What the review found and agreed", widget=forms.Textarea,
+                              required=False)
+
+
+class KeyWorkerForm(NotFutureMixin, OneSubmissionForm):
+    not_future = ("start",)
+    staff = forms.TypedChoiceField(label="New key worker", coerce=int, error_messages={
+        "required": "Choose the new key worker",
+        "invalid_choice": "Choose a clinician on your team"})
+    start = _date("Key worker from", "Enter the date they take over")
+
+    def __init__(self, *args, team_staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [("", "Choose")] + [(s.pk, s.name) for s in team_staff]
