@@ -132,3 +132,45 @@ def test_consultant_refers_accepts_and_discharges_through_the_guard(page):
     expect(page.locator("main")).to_contain_text("GP calls the team")
     assert_accessible(page)
     screenshot(page, "decision-record")
+
+
+def test_manager_records_sickness_and_assigns_cover(page):
+    """Given a practitioner phones in sick, when the manager records it and assigns cover,
+    then nobody is left without a named worker today."""
+    sign_in(page, "manager")
+    page.goto("/team/absences/new/")
+    assert_accessible(page)
+    page.get_by_label("Who is away").select_option(index=1)
+    page.get_by_label("Sickness").check()
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    page.get_by_label("First day away").fill(today)
+    page.get_by_label("Last day away").fill(today)
+    page.get_by_role("button", name="Save and assign cover").click()
+    page.wait_for_load_state()
+    if page.get_by_label("Who covers").count():
+        assert_accessible(page)
+        page.get_by_label("Who covers").select_option(index=2)
+        page.get_by_role("button", name="Assign cover").click()
+    page.goto("/handover/")
+    expect(page.locator("#cover").locator("..")).not_to_contain_text("NO COVER")
+
+
+def test_practitioner_queues_a_reminder_for_a_planned_visit(page):
+    """Given a planned visit, when the worker sends a reminder, then it waits in the outbox
+    by the person's preferred means (no Notify key here)."""
+    sign_in(page, "practitioner")
+    page.locator("table a").first.click()
+    page.get_by_role("link", name="Plan a visit").first.click()
+    tomorrow = page.evaluate(
+        "new Date(Date.now() + 86400000).toISOString().slice(0, 10)")
+    page.get_by_label("Date").fill(tomorrow)
+    page.get_by_role("button", name="Plan visit").click()
+    page.get_by_role("link", name="Send a reminder").first.click()
+    expect(page.locator("h1")).to_contain_text("Send a reminder")
+    assert_accessible(page)
+    button = page.get_by_role("button", name="Send a reminder")
+    if button.count():
+        button.click()
+        expect(page.locator("main")).to_contain_text(re.compile("outbox|waiting|queued", re.I))
+    else:  # the person's preferred means cannot take a reminder: the page says why
+        expect(page.locator("main")).to_contain_text("A reminder cannot be sent")
