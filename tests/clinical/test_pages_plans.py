@@ -46,21 +46,31 @@ def test_record_a_care_plan(person, practitioner):
     assert "Care plan: saved." in page and "Phone my sister" in page
 
 
-def test_care_plan_field_errors_save_nothing(person, practitioner):
-    """A rating left out, a nonsense date, too many areas: each on its field."""
-    data = care_plan_data(date="2026-02-31", chosen_domains=["leisure", "friendships",
-                                                             "medication", "meetings"])
+def test_care_plan_field_errors_are_shown_together_and_save_nothing(person, practitioner):
+    """A rating left out, no date, too many areas: all in one error summary, each linked to
+    its field."""
+    data = care_plan_data(date="", chosen_domains=["leisure", "friendships", "medication",
+                                                   "meetings"])
     del data["rating_accommodation"]
     response = post(login(practitioner), person, "care-plan/new/", data)
     page = html(response)
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "The date of the care plan must be a real date." in page
+    assert "Enter the date of the care plan." in page
     assert "Choose how satisfied the person is with: accommodation (from 1 to 7)." in page
+    assert "The person chooses up to 3 areas to discuss." in page
     assert 'href="#id_rating_accommodation_0"' in page and 'href="#id_date"' in page
+    assert 'href="#id_chosen_domains_0"' in page
     assert not CarePlan.objects.exists()
     # What was typed is kept.
     assert 'value="Walk to the park"' in page
+
+
+def test_care_plan_nonsense_date_is_refused(person, practitioner):
+    response = post(login(practitioner), person, "care-plan/new/",
+                    care_plan_data(date="2026-02-31"))
+    assert "The date of the care plan must be a real date." in html(response)
+    assert not CarePlan.objects.exists()
 
 
 def test_care_plan_service_errors_show_on_their_fields(person, practitioner):
@@ -377,3 +387,22 @@ def test_new_assessment_cannot_drop_a_substance_in_use(person, practitioner):
         "substance_use_rows": "2"})
     assert "Say whether the person still uses: Alcohol" in html(response)
     assert person.social_circumstances.count() == 1
+
+
+def test_social_circumstances_errors_are_shown_together(person, practitioner):
+    """A choice left blank is reported with the service's other errors, in the form's words."""
+    response = post(login(practitioner), person, "social-circumstances/new/", {
+        "assessed_on": iso(days_ago(1)), "accommodation_status": "",
+        "accommodation_since": "", "substance_use_rows": "2",
+        "substance_use_1_substance": "Alcohol", "police_contacts_rows": "1",
+        "police_contacts_0_summary": "Stopped"})
+    page = html(response)
+    for message, anchor in [
+        ("Choose the accommodation status.", "id_accommodation_status_0"),
+        ("Enter the date the person has been in this accommodation since.",
+         "id_accommodation_since"),
+        ("Enter the date since when.", "id_substance_use_1_since"),
+        ("Enter the date of the police contact.", "id_police_contacts_0_date"),
+    ]:
+        assert message in page and f'href="#{anchor}"' in page, message
+    assert not person.social_circumstances.exists()

@@ -44,21 +44,20 @@ NOTHING_CHANGED = "You have not changed anything. Change the entry, or go back."
 # --- Field helpers ---------------------------------------------------------------------------
 
 
-def date_field(what: str, *, label: str, required: bool = True,
-               hint: str = "") -> forms.DateField:
+def date_field(what: str, *, label: str, hint: str = "") -> forms.DateField:
     """A date typed as YYYY-MM-DD (the date input); a date that does not exist is refused
-    here. Whether it may be blank is the service's to say ("Enter the {what}."), so that a
-    blank date is reported with every other error of the form at once: `required` only
-    documents it."""
+    here ("The {what} must be a real date."). Whether it may be blank is the service's to
+    say ("Enter the {what}."), so that a blank date is reported with the form's other
+    errors at once. `what` is the service's own name for the date."""
     return forms.DateField(label=label, required=False, help_text=hint, error_messages={
         "invalid": f"The {what} must be a real date.",
     })
 
 
-def text_field(label: str, *, required: str = "", long: bool = True, hint: str = "",
+def text_field(label: str, *, long: bool = True, hint: str = "",
                max_length: int | None = None) -> forms.CharField:
-    """Text. `required` is the message the service gives when it is left empty (the form
-    lets it through, so that the service reports it with the form's other errors)."""
+    """Text. Left empty, it is for the service to refuse (if it must be given), so that it
+    is reported with the form's other errors at once."""
     return forms.CharField(
         label=label, required=False, help_text=hint, max_length=max_length,
         widget=forms.Textarea if long else forms.TextInput,
@@ -66,8 +65,8 @@ def text_field(label: str, *, required: str = "", long: bool = True, hint: str =
     )
 
 
-def whole_number(label: str, *, required: str = "", hint: str = "") -> forms.IntegerField:
-    """A whole number; blank or out of range is for the service to report (`required`)."""
+def whole_number(label: str, *, hint: str = "") -> forms.IntegerField:
+    """A whole number; blank or out of range is for the service to report."""
     return forms.IntegerField(label=label, required=False, help_text=hint,
                               error_messages={"invalid": f"{label} must be a whole number."})
 
@@ -84,11 +83,15 @@ def yes(label: str, *, hint: str = "") -> forms.BooleanField:
 
 def radios(label: str, choices, *, required: str = "", hint: str = "",
            coerce: Callable = str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, choices=choices, coerce=coerce, required=bool(required), help_text=hint,
+    """One of a few choices. Left blank, it is the service that refuses it (with the form's
+    other errors), and `required` is the message shown for it."""
+    field = forms.TypedChoiceField(
+        label=label, choices=choices, coerce=coerce, required=False, help_text=hint,
         empty_value=None if coerce is not str else "", widget=forms.RadioSelect,
-        error_messages={"required": required, "invalid_choice": required or "Choose one."},
+        error_messages={"invalid_choice": required or "Choose one."},
     )
+    field.blank_message = required
+    return field
 
 
 def co_produced_field() -> forms.CharField:
@@ -267,7 +270,11 @@ class EntryForm(OneSubmissionForm):
     def add_service_errors(self, errors: Mapping[str, list[str]]) -> None:
         mapped: dict[str, list[str]] = {}
         for key, messages in errors.items():
-            mapped.setdefault(self._field_for(key), []).extend(messages)
+            name = self._field_for(key)
+            blank = getattr(self.fields.get(name), "blank_message", "")
+            if blank and self.cleaned_data.get(name) in (None, ""):
+                messages = [blank]  # the form's words for a choice left blank
+            mapped.setdefault(name, []).extend(messages)
         add_errors(self, mapped)
 
     def _field_for(self, key: str) -> str:
@@ -360,7 +367,7 @@ ACTIONS = Rows("actions", "action", {
 
 class CarePlanForm(DialogRatingsMixin, EntryForm):
     date = date_field("date of the care plan", label="Date of the care plan")
-    review_due = date_field("review date", label="Review by (optional)", required=False)
+    review_due = date_field("review date", label="Review by (optional)")
     persons_words = text_field("In the person's own words (optional)",
                                hint="What matters to them, and what they want from the plan.")
     chosen_domains = forms.MultipleChoiceField(
@@ -447,16 +454,12 @@ class CarePlanVersionForm(VersionMixin, CarePlanForm):
 
 class SafetyPlanForm(EntryForm):
     date = date_field("date of the safety plan", label="Date of the plan")
-    wants_in_crisis = text_field(
-        "What the person wants to happen in a crisis",
-        required="Say what the person wants to happen in a crisis, in their words.",
-        hint="In their own words.")
-    who_to_contact = text_field("Who to contact in a crisis",
-                                required="Say who to contact in a crisis.",
-                                hint="Names and how to reach them.")
+    wants_in_crisis = text_field("What the person wants to happen in a crisis",
+                                 hint="In their own words.")
+    who_to_contact = text_field("Who to contact in a crisis", hint="Names and how to reach them.")
     what_helps = text_field("What helps (optional)")
     what_does_not_help = text_field("What does not help (optional)")
-    review_due = date_field("review date", label="Review by (optional)", required=False)
+    review_due = date_field("review date", label="Review by (optional)")
     co_produced_with = co_produced_field()
     shared_with = shared_with_field()
 
@@ -483,7 +486,6 @@ class SafetyPlanVersionForm(VersionMixin, SafetyPlanForm):
 class AdvanceChoiceForm(EntryForm):
     date = date_field("date of the advance choice document", label="Date of the document")
     statements = text_field("The person's statements about their care in a crisis",
-                            required="Write the person's statements, in their words.",
                             hint="In their own words: what they want, and what they do not.")
     co_produced_with = co_produced_field()
     shared_with = shared_with_field()
@@ -533,18 +535,13 @@ class RelapseSignatureVersionForm(VersionMixin, RelapseSignatureForm):
 
 
 class RiskFormulationForm(EntryForm):
-    history = text_field(
-        "History, and the situations in which harm happened",
-        required="Describe the history and the situations in which harm happened.")
-    triggers = text_field("Triggers", required="Describe the triggers.",
-                          hint="For example: access to drugs, losing accommodation.")
-    protective_factors = text_field("Protective factors",
-                                    required="Describe the protective factors.")
-    what_reduces_risk = text_field("What reduces the risk",
-                                   required="Describe what reduces the risk.")
+    history = text_field("History, and the situations in which harm happened")
+    triggers = text_field("Triggers", hint="For example: access to drugs, losing accommodation.")
+    protective_factors = text_field("Protective factors")
+    what_reduces_risk = text_field("What reduces the risk")
     two_staff_visits = yes("Visits need two staff")
     reviewed_on = date_field("date of the review", label="Reviewed on")
-    review_due = date_field("review date", label="Next review by (optional)", required=False,
+    review_due = date_field("review date", label="Next review by (optional)",
                             hint="Leave blank for the usual review interval.")
     co_produced_with = co_produced_field()
     shared_with = shared_with_field()
@@ -563,21 +560,17 @@ class RiskFormulationVersionForm(VersionMixin, RiskFormulationForm):
 
 
 class MedicationForm(EntryForm):
-    name = text_field("Medicine", required="Enter the medicine's name.", long=False,
-                      max_length=200)
-    dose = text_field("Dose", required="Enter the dose.", long=False, max_length=100,
-                      hint="For example: 400 mg.")
-    frequency = text_field("How often", required="Enter how often it is taken.", long=False,
-                           max_length=100, hint="For example: at night.")
+    name = text_field("Medicine", long=False, max_length=200)
+    dose = text_field("Dose", long=False, max_length=100, hint="For example: 400 mg.")
+    frequency = text_field("How often", long=False, max_length=100,
+                           hint="For example: at night.")
     started = date_field("date it was started", label="Started on")
 
 
 class MedicationAmendForm(AmendMixin, MedicationForm):
-    stopped = date_field("date it was stopped", label="Stopped on (optional)",
-                         required=False)
+    stopped = date_field("date it was stopped", label="Stopped on (optional)")
     stopped_against_advice = yes("Stopped against advice")
-    restarted = date_field("date it was restarted", label="Restarted on (optional)",
-                           required=False)
+    restarted = date_field("date it was restarted", label="Restarted on (optional)")
     AMENDS = services.MEDICATION_FIELDS
 
 
@@ -592,21 +585,18 @@ class MedicationStopForm(EntryForm):
 
 class MedicationRestartForm(EntryForm):
     restarted = date_field("date it was restarted", label="Restarted on")
-    dose = text_field("Dose", required="Enter the dose.", long=False, max_length=100)
-    frequency = text_field("How often", required="Enter how often it is taken.", long=False,
-                           max_length=100)
+    dose = text_field("Dose", long=False, max_length=100)
+    frequency = text_field("How often", long=False, max_length=100)
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DepotForm(EntryForm):
-    medicine = text_field("Depot medicine", required="Enter the depot medicine.", long=False,
-                          max_length=200)
-    dose = text_field("Dose", required="Enter the dose.", long=False, max_length=100)
+    medicine = text_field("Depot medicine", long=False, max_length=200)
+    dose = text_field("Dose", long=False, max_length=100)
     interval_days = whole_number("Days between injections",
-                                 required="Enter the number of days between injections.",
                                  hint="For example: 14 for fortnightly, 28 for monthly.")
     started_on = date_field("date the depot was started", label="Started on (optional)",
-                            required=False, hint="Leave blank for today.")
+                            hint="Leave blank for today.")
     next_due = date_field("date the next injection is due", label="Next injection due")
     tolerance_days = whole_number(
         "Days late before it is overdue (optional)",
@@ -616,15 +606,13 @@ class DepotForm(EntryForm):
 
 class DepotAmendForm(AmendMixin, DepotForm):
     started_on = date_field("date the depot was started", label="Started on")
-    tolerance_days = whole_number(
-        "Days late before it is overdue",
-        required="Enter how many days late a dose may be given.")
+    tolerance_days = whole_number("Days late before it is overdue")
     AMENDS = services.DEPOT_FIELDS
 
 
 class DepotStopForm(EntryForm):
     stopped_on = date_field("date it was stopped", label="Stopped on")
-    reason = text_field("Why is the depot stopped?", required="Say why the depot is stopped.")
+    reason = text_field("Why is the depot stopped?")
     against_advice = yes("Stopped against advice",
                          hint="A depot stopped against advice is a red flag until the medicine "
                          "is started again.")
@@ -637,8 +625,7 @@ class DoseForm(EntryForm):
                      required="Choose whether the dose was given, refused or missed.",
                      hint="A refused or missed dose is a red flag.")
     due_on = date_field("date the dose was due", label="Dose due on")
-    given_on = date_field("date the dose was given", label="Given on (if given)",
-                          required=False)
+    given_on = date_field("date the dose was given", label="Given on (if given)")
     note = text_field("Note (optional)")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -653,8 +640,7 @@ class DoseAmendForm(AmendMixin, EntryForm):
     outcome = radios("What happened to the dose?", DoseOutcome.choices,
                      required="Choose whether the dose was given, refused or missed.")
     due_on = date_field("date the dose was due", label="Dose due on")
-    given_on = date_field("date the dose was given", label="Given on (if given)",
-                          required=False)
+    given_on = date_field("date the dose was given", label="Given on (if given)")
     note = text_field("Note (optional)")
     AMENDS = services.DOSE_FIELDS
 
@@ -664,10 +650,10 @@ class DoseAmendForm(AmendMixin, EntryForm):
 
 class DetentionForm(EntryForm):
     section = forms.ChoiceField(label="Section", choices=[("", "Choose a section")]
-                                + list(MHASection.choices),
-                                error_messages={"required": "Choose the section."})
+                                + list(MHASection.choices), required=False)
+    section.blank_message = "Choose the section."
     start = date_field("date the detention started", label="Started on")
-    end = date_field("date the detention ended", label="Ended on (optional)", required=False)
+    end = date_field("date the detention ended", label="Ended on (optional)")
 
 
 class DetentionAmendForm(AmendMixin, DetentionForm):
@@ -679,15 +665,13 @@ class CTOForm(EntryForm):
     expiry = date_field("date the CTO expires", label="Expires on",
                         hint="It must be after the day it starts.")
     renewal_due = date_field("date the renewal is due", label="Renewal examination due by "
-                             "(optional)", required=False,
-                             hint="By the day it expires.")
+                             "(optional)", hint="By the day it expires.")
     conditions = text_field("Conditions (optional)")
-    recalled_on = date_field("date of the recall", label="Recalled to hospital on (optional)",
-                             required=False)
+    recalled_on = date_field("date of the recall", label="Recalled to hospital on (optional)")
 
 
 class CTOAmendForm(AmendMixin, CTOForm):
-    ended_on = date_field("date the CTO ended", label="Ended on (optional)", required=False,
+    ended_on = date_field("date the CTO ended", label="Ended on (optional)",
                           hint="When the person was discharged from it, or it was revoked.")
     AMENDS = services.CTO_FIELDS
 
@@ -696,8 +680,7 @@ class CTORenewForm(EntryForm):
     renewed_on = date_field("date of the renewal", label="Renewed on")
     new_expiry = date_field("new expiry date", label="New expiry date")
     next_renewal_due = date_field("date the next renewal is due",
-                                  label="Next renewal examination due by (optional)",
-                                  required=False)
+                                  label="Next renewal examination due by (optional)")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
     ALIASES = {"expiry": "new_expiry", "renewal_due": "next_renewal_due"}
 
@@ -706,14 +689,13 @@ class Section117Form(EntryForm):
     eligible = yes("Eligible for Section 117 aftercare")
     eligible_from = date_field("date aftercare eligibility starts", label="Eligible from")
     review_due = date_field("date of the next review", label="Next review due",
-                            required=False, hint="Needed while the person is eligible.")
+                            hint="Needed while the person is eligible.")
 
 
 class Section117AmendForm(AmendMixin, Section117Form):
     last_reviewed_on = date_field("date of the last review", label="Last reviewed on "
-                                  "(optional)", required=False)
-    ended_on = date_field("date aftercare ended", label="Aftercare ended on (optional)",
-                          required=False)
+                                  "(optional)")
+    ended_on = date_field("date aftercare ended", label="Aftercare ended on (optional)")
     AMENDS = services.S117_FIELDS
 
 
@@ -729,7 +711,7 @@ class MultiAgencyForm(EntryForm):
     level = radios("MAPPA level (MAPPA only)", [(1, "Level 1"), (2, "Level 2"), (3, "Level 3")],
                    coerce=int)
     active_since = date_field("date it started", label="Started on")
-    ended_on = date_field("date it ended", label="Ended on (optional)", required=False)
+    ended_on = date_field("date it ended", label="Ended on (optional)")
 
 
 class MultiAgencyAmendForm(AmendMixin, MultiAgencyForm):
@@ -745,7 +727,7 @@ class CarerContactForm(EntryForm):
                                                    "invalid_choice": "Choose who you spoke "
                                                    "with."})
     date = date_field("date of the contact", label="Date")
-    what_they_said = text_field("What they said", required="Write what they said.")
+    what_they_said = text_field("What they said")
     concern = yes("This is a concern",
                   hint="The family or carer is worried or asking for help. It is a red flag "
                   "until someone follows it up.")
@@ -775,8 +757,7 @@ class CarerContactAmendForm(AmendMixin, CarerContactForm):
 
 class FollowUpForm(EntryForm):
     followed_up_on = date_field("date of the follow-up", label="Followed up on")
-    note = text_field("How was the concern followed up?",
-                      required="Say how the concern was followed up.")
+    note = text_field("How was the concern followed up?")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -785,10 +766,10 @@ class FollowUpForm(EntryForm):
 SUBSTANCES = Rows("substance_use", "substance", {
     "substance": lambda: text_field("Substance", long=False, max_length=100),
     "current": lambda: yes("Uses it now"),
-    "since": lambda: date_field("date since when", label="Since", required=False),
+    "since": lambda: date_field("date since when", label="Since"),
 }, minimum=2)
 POLICE = Rows("police_contacts", "police contact", {
-    "date": lambda: date_field("date of the police contact", label="Date", required=False),
+    "date": lambda: date_field("date of the police contact", label="Date"),
     "summary": lambda: text_field("What happened", long=False),
 }, minimum=1)
 
@@ -827,7 +808,7 @@ class SocialCircumstancesVersionForm(VersionMixin, SocialCircumstancesForm):
 
 class PoliceContactForm(EntryForm):
     date = date_field("date of the police contact", label="Date")
-    summary = text_field("What happened", required="Say what happened.")
+    summary = text_field("What happened")
 
 
 class PoliceContactAmendForm(AmendMixin, PoliceContactForm):
@@ -857,7 +838,7 @@ class PhysicalHealthAmendForm(AmendMixin, PhysicalHealthForm):
 class OTAssessmentForm(EntryForm):
     kind = radios("Assessment", OTAssessmentKind.choices, required="Choose the assessment.")
     date = date_field("date of the assessment", label="Date")
-    summary = text_field("Summary", required="Write a summary of the assessment.")
+    summary = text_field("Summary")
     strengths = text_field("Strengths (optional)")
     barriers = text_field("Barriers (optional)")
     goals = text_field("Goals (optional)")
