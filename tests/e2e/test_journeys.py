@@ -174,3 +174,29 @@ def test_practitioner_queues_a_reminder_for_a_planned_visit(page):
         expect(page.locator("main")).to_contain_text(re.compile("outbox|waiting|queued", re.I))
     else:  # the person's preferred means cannot take a reminder: the page says why
         expect(page.locator("main")).to_contain_text("A reminder cannot be sent")
+
+
+def test_carer_concern_becomes_a_red_flag_on_front_sheet_and_handover(page):
+    """Given a carer rings worried, when the worker records it as a concern, then it is a red
+    flag at the top of the front sheet and a new red flag on the handover."""
+    sign_in(page, "practitioner")
+    page.goto("/?view=team")
+    hrefs = page.locator("table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    for href in hrefs[:30]:
+        page.goto(f"{href}record/carer-contact/new/")
+        if page.get_by_label("Who").locator("option").count() > 1:
+            break
+    else:
+        pytest.fail("no one in the demo caseload has a carer")
+    assert_accessible(page)
+    page.get_by_label("Who").select_option(index=1)
+    page.get_by_label("Date").fill(page.evaluate("new Date().toISOString().slice(0, 10)"))
+    page.get_by_label("What they said").fill("Says he has stopped eating and is up all night")
+    page.get_by_label("This is a concern").check()
+    page.get_by_role("button").filter(has_text=re.compile("Save|Record")).first.click()
+    page.goto(href)
+    flags = page.locator("section.outreach-flags")
+    expect(flags).to_contain_text("Family concern")
+    expect(flags).to_contain_text("not yet followed up")
+    page.goto("/handover/")
+    expect(page.locator("#flags").locator("..")).to_contain_text("Family concern")
