@@ -14,6 +14,7 @@ Writes the table to bench/planner-results.md (use --out to change).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import sys
@@ -35,6 +36,7 @@ from outreach.planning import (
 )
 from outreach.planning import instances as inst
 from outreach.planning.baseline import by_hand
+from outreach.planning.plan import counted_contacts
 from outreach.planning.routing import FORBIDDEN, DayModel, DayRoutes
 
 HERE = Path(__file__).parent
@@ -129,11 +131,27 @@ def row(label: str, plan: Plan, runtime: float) -> dict[str, object]:
         "continuity": f"{f.continuity_share:.1%}",
         "travel_min": round(plan.travel_minutes),
         "travel_per_visit": round(plan.travel_minutes / max(f.visits, 1), 2),
+        "travel_per_contact": round(plan.travel_minutes / max(f.contacts_planned, 1), 2),
         "runtime_s": round(runtime, 2),
         "unmet": len(plan.unmet),
         "violations": len(check_plan(plan)),
         "_travel": plan.travel_minutes,
     }
+
+
+def equal_work(problem, hand: Plan):
+    """The same week asking only for what the by-hand plan made: each person's target cut to
+    the contacts it planned for them, and a depot kept only where it gave it. Our planner's
+    travel on this is travel at equal (or more) contacts met, the fair comparison."""
+    by_key = {t.key: t for t in hand.tasks}
+    contacts = counted_contacts(hand.visits, by_key)
+    depots = {v.person for v in hand.visits if v.kind.value == "depot"}
+    people = tuple(
+        dataclasses.replace(p, weekly_target=min(p.weekly_target, contacts.get(p.id, 0)),
+                            depot=p.depot if p.id in depots else None)
+        for p in problem.people
+    )
+    return dataclasses.replace(problem, people=people)
 
 
 def replan_case(plan: Plan, seconds: float) -> dict[str, object]:
@@ -225,15 +243,30 @@ def main(argv: list[str] | None = None) -> int:
             long = plan_week(problem, seconds=args.seconds * args.long_factor, seed=1)
             rows.append(row(f"ours, PyVRP, {args.seconds * args.long_factor:g} s", long,
                             time.perf_counter() - t))
+        t = time.perf_counter()
+        fair = plan_week(equal_work(problem, hand), seconds=args.seconds, seed=1)
+        fair_row = row(f"ours, PyVRP, {args.seconds:g} s, asked only what by hand made",
+                       fair, time.perf_counter() - t)
         re = replan_case(ours, args.replan_seconds)
         ours_travel = rows[1]["_travel"]
         per = [r["travel_per_visit"] for r in rows]
+        hand_f, fair_f = hand.figures, fair.figures
         cmp = [
-            f"- travel vs by hand: {1 - ours_travel / rows[0]['_travel']:+.1%} less in total, "
-            f"{1 - per[1] / per[0]:+.1%} less per visit (target: at least 25% less; the "
-            "by-hand plan makes fewer visits, so per visit is the fair figure)",
-            f"- travel vs OR-Tools at equal time: {1 - ours_travel / rows[2]['_travel']:+.1%} "
-            "less (target: at least 5% less)",
+            "- travel vs by hand (target: at least 25% less): "
+            f"{1 - ours_travel / rows[0]['_travel']:+.1%} less in total, but by hand makes "
+            f"{hand_f.visits} visits to our "
+            f"{ours.figures.visits}. Per visit: {1 - per[1] / per[0]:+.1%} less. At equal work "
+            f"(the same week asking only the {hand_f.contacts_planned} contacts and "
+            f"{hand_f.depots_planned} depots by hand made; we plan {fair_f.contacts_planned} "
+            f"and {fair_f.depots_planned} with no rule broken, continuity "
+            f"{fair_f.continuity_share:.1%}, by hand {len(check_plan(hand))} rules broken): "
+            f"{round(fair.travel_minutes)} travel minutes, "
+            f"{1 - fair.travel_minutes / rows[0]['_travel']:+.1%} less",
+            f"- travel vs OR-Tools at equal time (target: at least 5% less): "
+            f"{1 - ours_travel / rows[2]['_travel']:+.1%} less in total, "
+            f"{1 - per[1] / per[2]:+.1%} less per visit; contacts {ours.figures.contacts_planned} "
+            f"vs {rows[2]['contacts'].split('/')[0]}, targets met "
+            f"{ours.figures.people_targets_met} vs {rows[2]['targets'].split('/')[0]}",
         ]
         if not args.no_long:
             cmp.append(f"- travel vs our 20x run: {ours_travel / rows[3]['_travel'] - 1:+.1%} "
@@ -247,9 +280,10 @@ def main(argv: list[str] | None = None) -> int:
             f"violations {re['violations']}"
         )
         cols = ["method", "targets", "contacts", "depots", "continuity", "travel_min",
-            "travel_per_visit", "runtime_s", "unmet", "violations"]
+            "travel_per_visit", "travel_per_contact", "runtime_s", "unmet", "violations"]
         table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-        table += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]
+        table += ["| " + " | ".join(str(r[c]) for c in cols) + " |"
+                  for r in [*rows, fair_row]]
         block = [f"## {spec.name}: {len(problem.workers)} staff, {len(problem.people)} people, "
                  f"7 days", "", *table, "", *cmp, ""]
         print("\n".join(block), flush=True)

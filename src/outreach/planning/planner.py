@@ -266,7 +266,13 @@ class _Engine:
         """Exact schedules; two-staff visits with only one worker are taken out."""
         index = {v.worker: i for i, v in enumerate(model.vehicles)}
         fixed: DayRoutes = {}
+        own_break = {s.owner: si for si, s in enumerate(model.stops) if s.is_break}
         for worker, seq in routes.items():
+            seq = list(seq)
+            if worker in own_break and own_break[worker] not in seq:
+                # The solver left the break out (no time to search): fix_route places it,
+                # dropping visits if it must. A worker's day never goes out without a break.
+                seq.append(own_break[worker])
             fixed[worker], _ = fix_route(model, index[worker], seq)
         while True:
             idents: dict[str, str] = {}

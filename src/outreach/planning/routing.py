@@ -28,8 +28,9 @@ from outreach.planning.model import Break, Problem, VisitKind
 from outreach.planning.tasks import Task
 from outreach.planning.travel import Mode, Point
 
-# Seconds: an arc no feasible route can use (longer than any day, dearer than any prize), but
-# not so large that PyVRP's penalties for breaking it lose their scale.
+# Seconds: the travel time of an arc no feasible route can use (longer than any day). Its
+# cost is at least this and twice the day's largest prize (see `_matrices`), so no prize can
+# pay for it whatever PyVRP's time-warp penalty is at the time.
 FORBIDDEN = 200_000
 NARROW_MINUTES = 15  # re-planning: "unchanged" means starting within 15 minutes of before
 
@@ -187,6 +188,9 @@ def _matrices(
     is_break = np.array([False] * (2 * n_v) + [s.is_break for s in stops])
     stranger = problem.weights.stranger_minutes * 60
     change = problem.weights.change_minutes * 60
+    # A forbidden arc must cost more than any prize, or the solver may take it for a depot
+    # or a crisis (prizes of 240,000 and 480,000) and pay only the time-warp penalty.
+    forbidden_cost = max(FORBIDDEN, 2 * 60 * max([s.prize for s in stops] + [0]))
     cost_l: list[np.ndarray] = []
     time_l: list[np.ndarray] = []
     travel_l: list[np.ndarray] = []
@@ -227,7 +231,7 @@ def _matrices(
         time[own_breaks, :] = min_in[None, :]
         cost[own_breaks, :] = min_in[None, :] + surcharge[None, :]
         time[:, forbidden] = FORBIDDEN
-        cost[:, forbidden] = FORBIDDEN
+        cost[:, forbidden] = forbidden_cost
         np.fill_diagonal(time, 0)
         np.fill_diagonal(cost, 0)
         cost_l.append(cost)

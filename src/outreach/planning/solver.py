@@ -13,11 +13,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pyvrp
+from pyvrp import PenaltyParams
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyManager
+from pyvrp.search import (
+    OPERATORS,
+    LocalSearch,
+    NeighbourhoodParams,
+    PerturbationManager,
+    PerturbationParams,
+    compute_neighbours,
+)
 from pyvrp.stop import MaxRuntime
 
 from outreach.planning.routing import DayModel, DayRoutes
 
 NURSE_ROOM = 1000
+PENALTY_PER_PRIZE = 2.0  # PyVRP's maximum penalty, in units of the day's largest prize
 
 
 def to_pyvrp(model: DayModel) -> pyvrp.ProblemData:
@@ -79,6 +91,47 @@ def _initial(
         return None
 
 
+def penalty_params(model: DayModel) -> PenaltyParams:
+    """PyVRP's penalty bounds, scaled to this model's prizes.
+
+    PyVRP's default maximum penalty (100,000 per unit of excess load or second of time warp)
+    is below our prizes (a contact is 120,000 cost units), so on an overloaded day one visit
+    over a worker's maximum still paid: the search stayed among infeasible solutions, the
+    penalty hit its ceiling (PyVRP's `PenaltyBoundWarning`), and the best feasible solution
+    was poor. With the maximum at twice the largest prize, the starting penalty (the
+    midpoint) is about one prize: a visit over the limit is never worth making, and PyVRP
+    can still lower the penalties to cross infeasible ground when that helps.
+    """
+    top = max((s.prize for s in model.stops), default=0) * 60
+    return PenaltyParams(max_penalty=max(PENALTY_PER_PRIZE * top, 100_000.0))
+
+
+def _solve(
+    data: pyvrp.ProblemData,
+    model: DayModel,
+    *,
+    seconds: float,
+    seed: int,
+    initial: pyvrp.Solution | None,
+) -> pyvrp.Result:
+    """`pyvrp.solve` with our penalty bounds (the same steps as PyVRP 0.14's own solve)."""
+    params = penalty_params(model)
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    neighbours = compute_neighbours(data, NeighbourhoodParams())
+    ls = LocalSearch(data, rng, neighbours, PerturbationManager(PerturbationParams()))
+    for op in OPERATORS:
+        if op.supports(data):
+            ls.add_operator(op(data))
+    pm = PenaltyManager(params.midpoint_penalties(data), params)
+    # A warm start (the previous routes) has no breaks and may miss new visits: a first
+    # local search puts in what is required, so even a day routed with almost no time left
+    # comes back complete and feasible.
+    start = initial if initial is not None else pyvrp.Solution.make_random(data, rng)
+    initial = ls(start, pm.max_cost_evaluator(), exhaustive=True)
+    algo = IteratedLocalSearch(data, pm, ls, initial, IteratedLocalSearchParams())
+    return algo.run(MaxRuntime(max(seconds, 0.01)), collect_stats=False, display=False)
+
+
 def route_day(
     model: DayModel,
     *,
@@ -92,14 +145,7 @@ def route_day(
         return routes
     data = to_pyvrp(model)
     initial = _initial(data, model, hint) if hint else None
-    result = pyvrp.solve(
-        data,
-        MaxRuntime(max(seconds, 0.01)),
-        seed=seed,
-        collect_stats=False,
-        display=False,
-        initial_solution=initial,
-    )
+    result = _solve(data, model, seconds=seconds, seed=seed, initial=initial)
     for route in result.best.routes():
         worker = model.vehicles[route.vehicle_type()].worker
         routes[worker] = [
