@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "outreach.records",
     "outreach.clinical",
     "outreach.meetings",
+    "outreach.visits",
     "outreach.reminders",
     "outreach.api",
     "outreach.web",
