@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "outreach.clinical",
     "outreach.meetings",
     "outreach.visits",
+    "outreach.governance",
     "outreach.reminders",
     "outreach.api",
     "outreach.web",

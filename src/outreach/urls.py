@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("outreach.records.urls_episode")),
     path("", include("outreach.teams.urls")),
     path("", include("outreach.clinical.urls")),
+    path("", include("outreach.governance.urls")),
     path("", include("outreach.visits.urls")),
     path("", include("outreach.web.urls")),
 ]

@@ -11,6 +11,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from outreach.audit.models import AuditEvent
+from outreach.clinical.models import CarePlan
+from outreach.meetings.models import ItemNote
 from outreach.records.models import Contact, Episode, KeyWorkerAssignment, Person
 from outreach.synth.generator import generate, small_scale
 from outreach.synth.load import (
@@ -129,3 +131,14 @@ def test_loads_alongside_existing_rows(db, tiny):
     practitioner = StaffMember.objects.get(user__username="practitioner")
     assert practitioner.team.code == "north-ao"
     factories.add_contact(factories.make_person(team, worker), worker, days_ago=0)
+    # Agenda item keys end in a person's (or an episode's) id: shifted with the ids.
+    notes = ItemNote.objects.select_related("meeting")
+    assert notes.exists()
+    for note in notes:
+        kind, _, ident = note.item_key.rpartition(":")
+        person = (Episode.objects.get(pk=ident).person_id if kind == "annual"
+                  else int(ident))
+        assert person == note.person_id
+        assert Episode.objects.get(person_id=person).team_id == note.meeting.team_id
+    for plan in CarePlan.objects.exclude(supersedes=None).select_related("supersedes"):
+        assert plan.supersedes.person_id == plan.person_id

@@ -413,3 +413,7 @@ def person_audit(request, person_id: int):
          "remote_addr": e.remote_addr}
         for e in events
     ])
+
+from outreach.api.governance import router as governance_router  # noqa: E402
+
+api.add_router("/governance", governance_router)

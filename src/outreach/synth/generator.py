@@ -11,6 +11,11 @@ Rows are frozen dataclasses whose field names are the models' attnames (`team_id
 `recorded_by_id`...), so the loader writes them without a mapping; contacts are NamedTuples
 in column order, produced in batches by `SynthData.contacts()`. The distributions and where
 their figures come from: docs/synthetic-data.md.
+
+The clinical record (care plans, medication and depots, legal status...) comes from
+clinical.py and the team's work (planned visits, reviews, proposals, meetings) from
+teamwork.py: both build on this module's rows and run last, each on its own random
+streams, so adding them changed none of the rows made here.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -31,6 +36,40 @@ from faker import Faker
 from outreach.core.discharge import DischargeReason
 from outreach.core.eligibility import Criterion
 from outreach.core.nhs_number import check_digit
+
+if TYPE_CHECKING:  # clinical.py and teamwork.py import this module
+    from outreach.synth.clinical import (
+        AdvanceChoiceRow,
+        CarePlanActionRow,
+        CarePlanRow,
+        CarerContactRow,
+        CTORow,
+        DepotDoseRow,
+        DepotRow,
+        DetentionRow,
+        DialogRatingRow,
+        MedicationRow,
+        MultiAgencyRow,
+        OTAssessmentRow,
+        PhysicalHealthCheckRow,
+        PoliceContactRow,
+        RelapseSignatureRow,
+        RiskFormulationRow,
+        SafetyPlanRow,
+        Section117Row,
+        SignObservationRow,
+        SocialCircumstancesRow,
+        SubstanceUseRow,
+        WarningSignRow,
+    )
+    from outreach.synth.teamwork import (
+        ActionRow,
+        AnnualReviewRow,
+        DischargeProposalRow,
+        ItemNoteRow,
+        MeetingRow,
+        PlannedVisitRow,
+    )
 
 LONDON = ZoneInfo("Europe/London")
 YEAR = 365
@@ -549,6 +588,36 @@ class SynthData:
     covers: list[CoverRow]
     carers: list[CarerRow]
     discharges: list[DischargeRow]
+    # The clinical record (clinical.py), in foreign-key order.
+    social_circumstances: list[SocialCircumstancesRow]
+    substance_use: list[SubstanceUseRow]
+    police_contacts: list[PoliceContactRow]
+    care_plans: list[CarePlanRow]
+    dialog_ratings: list[DialogRatingRow]
+    care_plan_actions: list[CarePlanActionRow]
+    safety_plans: list[SafetyPlanRow]
+    advance_choices: list[AdvanceChoiceRow]
+    relapse_signatures: list[RelapseSignatureRow]
+    warning_signs: list[WarningSignRow]
+    sign_observations: list[SignObservationRow]
+    risk_formulations: list[RiskFormulationRow]
+    medications: list[MedicationRow]
+    depots: list[DepotRow]
+    depot_doses: list[DepotDoseRow]
+    detentions: list[DetentionRow]
+    ctos: list[CTORow]
+    section117s: list[Section117Row]
+    multi_agency: list[MultiAgencyRow]
+    carer_contacts: list[CarerContactRow]
+    physical_health_checks: list[PhysicalHealthCheckRow]
+    ot_assessments: list[OTAssessmentRow]
+    # The team's work (teamwork.py).
+    planned_visits: list[PlannedVisitRow]
+    annual_reviews: list[AnnualReviewRow]
+    discharge_proposals: list[DischargeProposalRow]
+    meetings: list[MeetingRow]
+    item_notes: list[ItemNoteRow]
+    actions: list[ActionRow]
     _contacts: _ContactStream = field(repr=False, compare=False)
 
     @property
@@ -567,9 +636,19 @@ class SynthData:
         return self._contacts.batches(batch_size)
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in (
-            "teams", "staff", "absences", "people", "episodes", "transitions",
-            "key_workers", "covers", "carers", "discharges")}
+        """Rows per table, contacts aside, in foreign-key order."""
+        return {name: len(getattr(self, name)) for name in table_names()}
+
+
+CORE_TABLES = ("teams", "staff", "absences", "people", "episodes", "transitions",
+               "key_workers", "covers", "carers", "discharges")
+
+
+def table_names() -> tuple[str, ...]:
+    """Every SynthData table but contacts, in foreign-key order."""
+    from outreach.synth import clinical, teamwork
+
+    return CORE_TABLES + clinical.TABLES + teamwork.TABLES
 
 
 def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -> SynthData:
@@ -617,11 +696,21 @@ def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -
             ((s, ab) for s in staff for ab in s.absences), start=1)
     ]
     stream = _ContactStream(seed, t0, window_start, teams, staff, plans, kw_segments, covers)
+    from outreach.synth import clinical, teamwork  # they build on this module
+
+    world = clinical.World(seed, t0, window_start, scale.history_days, teams, staff,
+                           clinical.people_on_caseload(plans, teams, carers, kw_segments,
+                                                       covers))
+    record = clinical.generate_record(world)
+    work = teamwork.generate_teamwork(world, record, plans, carers, kw_segments, covers,
+                                      discharges)
     return SynthData(
         scale=scale, seed=seed, today=today, teams=teams,
         staff=[_staff_row(s) for s in staff], absences=absence_rows, people=people,
         episodes=episode_rows, transitions=transitions, key_workers=kw_rows,
         covers=cover_rows, carers=carers, discharges=discharges, _contacts=stream,
+        **{name: getattr(record, name) for name in clinical.TABLES},
+        **{name: getattr(work, name) for name in teamwork.TABLES},
     )
 
 

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Loaded synthetic data: scale {scale}, seed {seed}, today {today}")
         for name, count in report.counts.items():
-            self.stdout.write(f"  {name:<12} {count:>10,}")
+            self.stdout.write(f"  {name:<24} {count:>10,}")
         self.stdout.write(
             f"Generated in {generated:.1f} s, loaded (contacts generated as they were "
             f"written) in {report.seconds:.1f} s; {generated + report.seconds:.1f} s in all."
