@@ -103,4 +103,4 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("OUTREACH_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
