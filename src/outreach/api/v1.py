@@ -19,6 +19,7 @@ from outreach.audit.selectors import audit_for_person
 from outreach.audit.services import audit_list, audit_record
 from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.records import selectors, services
+from outreach.records.engagement import days_since_seen
 from outreach.records.models import ContactMode, ContactPlace, ContactWith
 
 NOT_FOUND = "No person with that id on your caseload."
@@ -110,11 +111,11 @@ class PersonSummary(Schema):
 
 
 def _engagement(row, today: date) -> dict:
-    days = (today - row.anchor_date).days if row.anchor_date else 0
+    days = days_since_seen(row, today)
     state = EngagementState(row.engagement_state)
     return {
         "state": state,
-        "days_since_last_successful_contact": max(days, 0),
+        "days_since_last_successful_contact": days,
         "last_successful_contact": row.last_successful_contact,
         "contacts_this_week": row.contacts_this_week,
         "weekly_target": row.weekly_target_value,

@@ -16,6 +16,7 @@ from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.core.redflags import LABELS as FLAG_LABELS
 from outreach.meetings.models import Action, ItemNote, Meeting, MeetingKind
 from outreach.records import selectors
+from outreach.records.engagement import days_since_seen
 from outreach.records.models import (
     Contact,
     ContactOutcome,
@@ -89,7 +90,7 @@ def _engagement_section(case: _Caseload, today: date) -> Section:
     rows = [r for r in case.rows.values() if r.engagement_state in ATTENTION_STATES]
     for r in sorted(rows, key=lambda r: r.anchor_date or today):
         state = EngagementState(r.engagement_state)
-        days = (today - r.anchor_date).days if r.anchor_date else 0
+        days = days_since_seen(r, today)
         section.items.append(Item(
             key=f"engagement:{r.pk}", person_id=r.pk,
             title=f"{r.display_name}: {state.value.replace('_', ' ')}, {days} days since seen",

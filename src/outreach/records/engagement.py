@@ -150,3 +150,9 @@ def annotate_engagement(people: QuerySet, *, today: date) -> QuerySet:
             stepped_up=_cutoffs(config.stepped_up, today),
         ),
     )
+
+
+def days_since_seen(row, today: date) -> int:
+    """Days since the last successful face-to-face contact (or the episode start) of a row
+    annotated by annotate_engagement; never negative."""
+    return max((today - row.anchor_date).days, 0) if row.anchor_date else 0

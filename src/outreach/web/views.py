@@ -19,6 +19,7 @@ from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.core.redflags import LABELS as FLAG_LABELS
 from outreach.core.redflags import FlagKind
 from outreach.records import selectors
+from outreach.records.engagement import days_since_seen
 from outreach.teams import selectors as team_selectors
 from outreach.teams.models import Role
 from outreach.web.caseload import CaseloadFilters
@@ -72,7 +73,7 @@ def caseload(request):
     legal = clinical.legal_status_for_people([r.pk for r in rows], today=today)
     rows = filters.apply_python(rows, flags, legal)
     for row in rows:
-        row.days_since = (today - row.anchor_date).days if row.anchor_date else 0
+        row.days_since = days_since_seen(row, today)
         row.state_label = EngagementState(row.engagement_state).value.replace("_", " ")
         row.flags = flags.get(row.pk, ())
         row.legal = sorted(LEGAL_STATUS_LABELS[k] for k in legal.get(row.pk, ()))
@@ -102,7 +103,7 @@ def person_detail(request, person_id: int):
         "person": row,
         "sheet": clinical.front_sheet(row, today=today),
         "episode": selectors.current_episode(row),
-        "days_since": (today - row.anchor_date).days if row.anchor_date else 0,
+        "days_since": days_since_seen(row, today),
         "state_label": state.value.replace("_", " "),
         "state_tag": TAG_CLASS[state],
         "action": ACTIONS[state],
