@@ -59,10 +59,11 @@ def test_manager_runs_the_handover_and_mdt(page):
     item.get_by_role("button", name="Mark discussed").click()
     item = page.locator(".outreach-item").first
     expect(item.get_by_text("Discussed")).to_be_visible()
-    item.get_by_text("Add an action").click()
-    item.get_by_label("Action").fill("Joint visit with the consultant")
-    item.get_by_label("Owner").select_option(index=1)
-    item.get_by_role("button", name="Add action").click()
+    item.get_by_role("link", name=re.compile("Add an action")).click()
+    assert_accessible(page)
+    page.get_by_label("Action").fill("Joint visit with the consultant")
+    page.get_by_label("Owner").select_option(index=1)
+    page.get_by_role("button", name="Add action").click()
     expect(page.locator("#actions").locator("..")).to_contain_text(
         "Joint visit with the consultant")
     page.get_by_role("link", name="MDT").click()

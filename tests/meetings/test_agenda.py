@@ -145,6 +145,27 @@ def test_action_needs_an_owner_and_a_due_date(team, practitioner, person):
     assert not Action.objects.exists()
 
 
+def test_action_form_opens_from_an_item_for_that_person(team, practitioner, person):
+    """"Add an action" opens one form for the item, preset to today and the person, and
+    the read of the person's name is audited."""
+    factories.add_contact(person, practitioner, days_ago=10)
+    client = login(practitioner)
+    agenda = client.get("/handover/").content.decode()
+    link = f"/handover/actions/?item=engagement%3A{person.pk}&amp;person={person.pk}"
+    assert link in agenda
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert person.display_name in page and "Overdue, lost contact or escalated" in page
+    assert f'value="engagement:{person.pk}"' in page
+    assert factories.today().isoformat() in page
+    assert AuditEvent.objects.filter(person_id=person.pk, what="handover action form").exists()
+
+
+def test_action_form_for_another_teams_person_is_404(person, other_practitioner):
+    """The action form never shows a person from another team."""
+    response = login(other_practitioner).get(f"/handover/actions/?person={person.pk}")
+    assert response.status_code == 404
+
+
 def test_mdt_records_a_decision(team, practitioner):
     """A decision typed against an MDT item is kept and shown."""
     new = factories.make_person(team, practitioner, status=EpisodeStatus.REFERRED)

@@ -4,9 +4,9 @@ decisions, actions with an owner and a due date that stay on the handover until 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from outreach.audit.services import audit_list
+from outreach.audit.services import audit_list, audit_record
 from outreach.meetings import agenda as agendas
 from outreach.meetings import services
 from outreach.meetings.forms import ActionForm, NoteForm
@@ -17,6 +17,15 @@ from outreach.web.forms import add_errors
 
 BUILDERS = {MeetingKind.HANDOVER: agendas.handover, MeetingKind.MDT: agendas.mdt}
 PAGES = {MeetingKind.HANDOVER: "handover", MeetingKind.MDT: "mdt"}
+# What an item's key prefix means, named on the action page.
+ITEM_TOPICS = {
+    "engagement": "Overdue, lost contact or escalated", "flag": "Red flag",
+    "crisis": "Inpatient or in crisis", "visit": "Planned visit", "outcome": "Missed contact",
+    "depot": "Depot due", "legal": "Legal deadline", "away": "Staff away",
+    "cover": "Cover", "gap": "No cover", "referral": "New referral",
+    "transition": "Stepped up, admitted or changed", "proposal": "Proposed discharge or transfer",
+    "annual": "Annual multi-agency review due", "review": "Care plan or review overdue",
+}
 
 
 def _staff(request):
@@ -26,7 +35,7 @@ def _staff(request):
     return staff
 
 
-def _page(request, kind: str, *, action_form=None, status=200):
+def _page(request, kind: str):
     staff = _staff(request)
     today = selectors.today()
     agenda = BUILDERS[kind](request.user, team=staff.team, today=today)
@@ -34,11 +43,8 @@ def _page(request, kind: str, *, action_form=None, status=200):
                what=f"{kind} agenda {today}")
     return render(request, "meetings/agenda.jinja", {
         "agenda": agenda, "kind": kind, "page": PAGES[kind], "team": staff.team,
-        "team_staff": selectors.team_clinicians(staff.team),
-        "action_form": action_form, "blank_action": ActionForm(
-            team_staff=selectors.team_clinicians(staff.team)),
         "today": today, "nav": PAGES[kind],
-    }, status=status)
+    })
 
 
 @login_required
@@ -70,28 +76,52 @@ def item_note(request, kind: str):
     return redirect(f"/{PAGES[kind]}/#{form.cleaned_data['item_key'].replace(':', '-')}")
 
 
+def _action_page(request, kind: str, staff, form, person, status=200):
+    """One action form, opened from an agenda item on demand: an agenda page with a form
+    per item (and the team's staff in every owner list) weighed half a megabyte."""
+    if person is not None:
+        audit_record(request=request, person_id=person.pk, action="read",
+                     what=f"{kind} action form")
+    item = form["item_key"].value() or ""
+    return render(request, "meetings/action.jinja", {
+        "form": form, "kind": kind, "page": PAGES[kind], "team": staff.team,
+        "person": person, "topic": ITEM_TOPICS.get(item.split(":")[0], "Agenda item"),
+        "nav": PAGES[kind],
+    }, status=status)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_new(request, kind: str):
     staff = _staff(request)
     team_staff = selectors.team_clinicians(staff.team)
+    if request.method == "GET":
+        person_id = request.GET.get("person", "")
+        person = _person(request, int(person_id)) if person_id.isdigit() else None
+        if person_id and person is None:
+            raise Http404("No such person")
+        form = ActionForm(team_staff=team_staff, initial={
+            "item_key": request.GET.get("item", ""), "person": person and person.pk,
+            "due": selectors.today()})
+        return _action_page(request, kind, staff, form, person)
     form = ActionForm(request.POST, team_staff=team_staff)
+    person = None
     if form.is_valid():
         data = form.cleaned_data
+        person = _person(request, data["person"])
         meeting = services.meeting_open(team=staff.team, kind=kind, on=selectors.today(),
                                         by=staff)
         try:
             services.action_create(
                 team=staff.team, by=staff, request=request, description=data["description"],
-                owner_id=data["owner"], due=data["due"],
-                person=_person(request, data["person"]), meeting=meeting,
+                owner_id=data["owner"], due=data["due"], person=person, meeting=meeting,
                 item_key=data["item_key"], submission_key=data["submission_key"] or None,
             )
         except ValidationFailed as exc:
             add_errors(form, exc.errors)
         else:
             return redirect(f"/{PAGES[kind]}/#actions")
-    return _page(request, kind, action_form=form, status=400)
+    return _action_page(request, kind, staff, form, person, status=400)
 
 
 @login_required
