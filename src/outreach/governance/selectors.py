@@ -780,9 +780,10 @@ def care_facts(episodes: Sequence[Mapping], *, today: date, params: Mapping,
     ).values_list("person_id", "date"):
         seen[pid].append(on)
     # The last successful contact and the last contact with a carer: one index lookup per
-    # episode (newest first), not an aggregate over everyone's whole history.
+    # episode (newest first), not an aggregate over everyone's whole history. Ordered by the
+    # date alone so that PostgreSQL walks `contact_engagement` backwards instead of sorting.
     newest = Contact.objects.filter(person_id=OuterRef("person_id"), date__lte=today,
-                                    outcome="attended").order_by("-date", "-id")
+                                    outcome="attended").order_by("-date")
     last_seen, carer_contact = {}, {}
     for pid, last_face, last_carer in Episode.objects.filter(pk__in=episode_ids).annotate(
         seen=Subquery(newest.filter(episode_id=OuterRef("pk"), mode="face_to_face",

@@ -278,6 +278,10 @@ class Contact(models.Model):
             models.Index(fields=["person", "outcome", "mode", "date"], name="contact_engagement"),
             models.Index(fields=["person", "date", "id"], name="contact_latest"),
             models.Index(fields=["episode", "date"]),
+            # Governance windows (a month of a trust's contacts) and continuity's "has this
+            # worker seen this person in the last 90 days" without scanning every contact.
+            models.Index(fields=["date"], name="contact_date"),
+            models.Index(fields=["person", "staff", "date"], name="contact_known"),
         ]
 
     @property
