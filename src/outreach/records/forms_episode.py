@@ -3,8 +3,7 @@ review and key worker changes. The services do the real validation (the guard, t
 these parse input and say what to enter, NHS.UK style.
 
 Services without a submission key of their own are protected from a double submission by
-`handled_redirect` / `remember_handled`: the form's one-time key is kept in the session with
-where the first submission went, and a repeat goes there too instead of saving again.
+`web.forms.repeated` / `web.forms.handled` (the one-time key kept in the session).
 """
 
 from django import forms
@@ -15,25 +14,6 @@ from outreach.core import eligibility, nhs_number
 from outreach.records.models import EpisodeStatus, ReferralSource, TransitionKind
 from outreach.records.services import FUTURE_DATE
 from outreach.web.forms import OneSubmissionForm
-
-HANDLED_SESSION_KEY = "outreach_handled_submissions"
-HANDLED_KEEP = 50
-
-
-def handled_redirect(request, key: str | None) -> str | None:
-    """Where the first submission with this one-time key went, if it was already handled."""
-    if not key:
-        return None
-    return request.session.get(HANDLED_SESSION_KEY, {}).get(key)
-
-
-def remember_handled(request, key: str | None, url: str) -> None:
-    if not key:
-        return
-    handled = dict(request.session.get(HANDLED_SESSION_KEY, {}))
-    handled[key] = url
-    # Dicts keep insertion order: drop the oldest keys beyond the limit.
-    request.session[HANDLED_SESSION_KEY] = dict(list(handled.items())[-HANDLED_KEEP:])
 
 
 def _date(label: str, required_message: str, **kwargs) -> forms.DateField:

@@ -4,19 +4,18 @@ gaps that remain; these pages close them."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from outreach.audit.services import audit_list
 from outreach.core.periods import Period
 from outreach.records import selectors
-from outreach.records.forms_episode import handled_redirect, remember_handled
 from outreach.records.services import ValidationFailed
 from outreach.teams import selectors as team_selectors
 from outreach.teams import services
 from outreach.teams.forms import AbsenceForm, CoverForm
 from outreach.teams.models import Absence
-from outreach.web.forms import add_errors
+from outreach.web.forms import add_errors, handled, repeated
 
 
 def _staff(request):
@@ -26,16 +25,6 @@ def _staff(request):
     return staff
 
 
-def _repeat(request):
-    if request.method != "POST":
-        return None
-    url = handled_redirect(request, request.POST.get("submission_key"))
-    return redirect(url) if url else None
-
-
-def _done(request, form, url: str):
-    remember_handled(request, form.cleaned_data.get("submission_key"), url)
-    return redirect(url)
 
 
 @login_required
@@ -68,7 +57,7 @@ def absences(request):
 def absence_new(request):
     """Record leave or sickness for someone on the team; then assign cover for their people."""
     staff = _staff(request)
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     team_staff = selectors.team_clinicians(staff.team)
     if request.method == "POST":
@@ -83,8 +72,8 @@ def absence_new(request):
                 add_errors(form, exc.errors)
             else:
                 if services.people_needing_cover(absence):
-                    return _done(request, form, reverse("absence-cover", args=[absence.pk]))
-                return _done(request, form, reverse("absences") + "?recorded=1")
+                    return handled(request, form, reverse("absence-cover", args=[absence.pk]))
+                return handled(request, form, reverse("absences") + "?recorded=1")
     else:
         form = AbsenceForm(team_staff=team_staff, initial={
             "start": selectors.today(), "end": selectors.today()})
@@ -95,7 +84,7 @@ def absence_new(request):
 def absence_cover(request, absence_id: int):
     """One cover worker for all the absent key worker's people who are not yet covered."""
     staff = _staff(request)
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     absence = (
         Absence.objects.filter(pk=absence_id, staff__team_id=staff.team_id)
@@ -115,7 +104,7 @@ def absence_cover(request, absence_id: int):
                 add_errors(form, exc.errors)
             else:
                 people = len({c.episode_id for c in created})
-                return _done(request, form, reverse("absences") + f"?covered={people}")
+                return handled(request, form, reverse("absences") + f"?covered={people}")
     else:
         form = CoverForm(team_staff=team_staff)
     needs = services.people_needing_cover(absence)

@@ -3,11 +3,23 @@
 Forms are plain Django forms rendered with NHS.UK components (jinja2/web/fields.jinja).
 Services do the real validation and raise ValidationFailed with field errors; `add_errors`
 puts those on the form so they show in the NHS.UK error summary and next to the field.
+
+One entry per form: services without a submission key column of their own are protected from a
+double submission by keeping the form's one-time key (OneSubmissionForm) in the session with
+the page the first submission went to; a second submission of the same form goes there too and
+makes no second entry. The key is read under a lock on the session's row and saved in the
+request's transaction (ATOMIC_REQUESTS) with the entry: a second submission racing the first
+waits for it, then sees its key. An entry and its key are committed together or not at all.
 """
 
 import uuid
 
 from django import forms
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
+from django.shortcuts import redirect
+
+HANDLED = "outreach.handled_submissions"
+HANDLED_KEEP = 100
 
 
 class OneSubmissionForm(forms.Form):
@@ -37,3 +49,43 @@ def error_list(form: forms.Form) -> list[dict]:
             anchor = f"#id_{name}_0"
         items.extend({"text": str(m), "href": anchor} for m in messages)
     return items
+
+
+def _handled(request) -> dict[str, str]:
+    """Keys of the forms already saved in this session, read afresh under a row lock."""
+    session = request.session
+    if isinstance(session, DatabaseSession) and session.session_key:
+        row = (session.model.objects.select_for_update()
+               .filter(session_key=session.session_key).first())
+        if row is not None:
+            return dict(session.decode(row.session_data).get(HANDLED) or {})
+    return dict(session.get(HANDLED) or {})
+
+
+def handled_redirect(request, key: str | None) -> str | None:
+    """Where the first submission with this one-time key went, if it was already handled."""
+    return _handled(request).get(key) if key else None
+
+
+def remember_handled(request, key: str | None, url: str) -> None:
+    if not key:
+        return
+    handled = _handled(request)
+    handled[key] = url
+    # Dicts keep insertion order: drop the oldest keys beyond the limit.
+    request.session[HANDLED] = dict(list(handled.items())[-HANDLED_KEEP:])
+    request.session.save()  # now, in the request's transaction, with the entry
+
+
+def repeated(request):
+    """A redirect to where this POST went the first time, if it repeats a handled form."""
+    if request.method != "POST":
+        return None
+    url = handled_redirect(request, request.POST.get("submission_key"))
+    return redirect(url) if url else None
+
+
+def handled(request, form: forms.Form, url: str):
+    """Remember that this form was handled, and go where it went."""
+    remember_handled(request, form.cleaned_data.get("submission_key"), url)
+    return redirect(url)

@@ -4,18 +4,13 @@
   (records.selectors.person_for); anyone else is 404. Entries are reached through the person.
 - `show`: audit what the page shows (before rendering it), then render.
 - `submit`: run a form through its service once. The clinical services take no submission
-  key, so the form's one-time key (OneSubmissionForm) is kept in the session with the page the
-  first submission went to; a second submission of the same form goes there too, and makes no
-  second entry. The key is read under a lock on the session's row and saved in the request's
-  transaction (ATOMIC_REQUESTS), with the entry: a second submission racing the first waits
-  for it, then sees its key. An entry and its key are committed together or not at all.
+  key, so the form's one-time key is kept in the session (`web.forms.handled_redirect`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -26,9 +21,7 @@ from outreach.records import selectors
 from outreach.records.models import Person
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 from outreach.teams.models import StaffMember
-
-SUBMITTED = "outreach.clinical.submitted"
-KEYS_KEPT = 100
+from outreach.web.forms import handled_redirect, remember_handled
 
 
 def scope(request, person_id: int) -> tuple[StaffMember, Person]:
@@ -57,37 +50,15 @@ def show(request, person: Person, template: str, context: dict, *, what: str,
     return render(request, template, {"person": person, **context}, status=status)
 
 
-# --- One entry per form ----------------------------------------------------------------------
-
-
-def _submitted(request) -> dict[str, str]:
-    """Keys of the forms already saved in this session, read afresh under a row lock."""
-    session = request.session
-    if isinstance(session, DatabaseSession) and session.session_key:
-        row = (session.model.objects.select_for_update()
-               .filter(session_key=session.session_key).first())
-        if row is not None:
-            return dict(session.decode(row.session_data).get(SUBMITTED) or {})
-    return dict(session.get(SUBMITTED) or {})
-
-
-def _remember(request, key: str, url: str) -> None:
-    done = _submitted(request)
-    done[key] = url
-    request.session[SUBMITTED] = dict(list(done.items())[-KEYS_KEPT:])
-    request.session.save()  # now, in the request's transaction, with the entry
-
-
 def submit(request, form: EntryForm, save: Callable[[], str]) -> HttpResponse | None:
     """Save a posted form once: a redirect when saved (or saved before), None to show the
     form again with its errors (field errors from the form or the service, or a stale edit)."""
     if form.adding_row:
         return None
     key = str(form.data.get("submission_key") or "")
-    if key:
-        done = _submitted(request).get(key)
-        if done:
-            return redirect(done)
+    done = handled_redirect(request, key)
+    if done:
+        return redirect(done)
     if not form.is_valid():
         return None
     try:
@@ -99,8 +70,7 @@ def submit(request, form: EntryForm, save: Callable[[], str]) -> HttpResponse | 
         form.add_error(None, STALE_EDIT)
         form.stale = True
         return None
-    if key:
-        _remember(request, key, url)
+    remember_handled(request, key, url)
     return redirect(url)
 
 

@@ -30,11 +30,9 @@ from outreach.records.forms_episode import (
     ProposalForm,
     RegisterForm,
     TransitionForm,
-    handled_redirect,
-    remember_handled,
 )
 from outreach.records.models import EpisodeStatus
-from outreach.web.forms import add_errors
+from outreach.web.forms import add_errors, handled, repeated
 
 SAVED = {
     "registered": "Registered and referred. Decide on the referral against the chapter 2 "
@@ -77,17 +75,6 @@ def _overview(person, saved: str | None = None) -> str:
     return f"{url}?saved={saved}" if saved else url
 
 
-def _done(request, form, url: str):
-    remember_handled(request, form.cleaned_data.get("submission_key"), url)
-    return redirect(url)
-
-
-def _repeat(request):
-    """Where to go if this POST repeats a form already handled (a double submission)."""
-    if request.method != "POST":
-        return None
-    url = handled_redirect(request, request.POST.get("submission_key"))
-    return redirect(url) if url else None
 
 
 def _version(form) -> int:
@@ -102,7 +89,7 @@ def _stale(form) -> None:
 def register(request):
     """Register a person and open a referral to the team, with a key worker."""
     staff = _staff(request)
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     team_staff = selectors.team_clinicians(staff.team)
     if request.method == "POST":
@@ -120,7 +107,7 @@ def register(request):
             except services.ValidationFailed as exc:
                 add_errors(form, exc.errors)
             else:
-                return _done(request, form, _overview(person, "registered"))
+                return handled(request, form, _overview(person, "registered"))
     else:
         form = RegisterForm(team_staff=team_staff, initial={
             "referral_date": selectors.today(), "key_worker": staff.pk})
@@ -165,7 +152,7 @@ def _referral_or_overview(person, episode):
 @login_required
 def accept(request, person_id: int):
     """Accept a referral against the chapter 2 criteria (psychosis and at least one more)."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if elsewhere := _referral_or_overview(person, episode):
@@ -185,7 +172,7 @@ def accept(request, person_id: int):
             except services.StaleEdit:
                 _stale(form)
             else:
-                return _done(request, form, _overview(person, "accepted"))
+                return handled(request, form, _overview(person, "accepted"))
     else:
         form = AcceptForm(initial={"version": episode.version, "criteria": episode.criteria,
                                    "assessment_date": episode.assessment_date or selectors.today(),
@@ -198,7 +185,7 @@ def accept(request, person_id: int):
 @login_required
 def decline(request, person_id: int):
     """Not accepted: the criteria found and the reasons, kept with the referral."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if elsewhere := _referral_or_overview(person, episode):
@@ -220,7 +207,7 @@ def decline(request, person_id: int):
             else:
                 # No longer on the team's list, so not in scope: a page that shows nothing
                 # about them.
-                return _done(request, form, reverse("episode-declined"))
+                return handled(request, form, reverse("episode-declined"))
     else:
         form = DeclineForm(initial={"version": episode.version, "criteria": episode.criteria,
                                     "assessment_date": episode.assessment_date or selectors.today(),
@@ -239,7 +226,7 @@ def declined(request):
 @login_required
 def transition(request, person_id: int):
     """Step up, step down, admission and leaving hospital."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in TRANSITIONS_FROM:
@@ -258,7 +245,7 @@ def transition(request, person_id: int):
             except services.StaleEdit:
                 _stale(form)
             else:
-                return _done(request, form, _overview(person, "transition"))
+                return handled(request, form, _overview(person, "transition"))
     else:
         form = TransitionForm(status=episode.status, initial={
             "version": episode.version, "on": selectors.today()})
@@ -276,7 +263,7 @@ def _allowed_reason(value: str | None) -> str | None:
 def discharge(request, person_id: int):
     """Discharge or transfer through the guard: a non-engagement reason is refused with the
     rule it breaks, and the decision record is required. Refusals are recorded."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in DISCHARGEABLE:
@@ -294,7 +281,7 @@ def discharge(request, person_id: int):
             except services.StaleEdit:
                 _stale(form)
             else:
-                return _done(request, form,
+                return handled(request, form,
                              reverse("discharge-record", args=[person.pk, decision.pk]))
         else:
             add_errors(form, form.guard_problems())
@@ -328,7 +315,7 @@ def discharge_record(request, person_id: int, decision_id: int):
 @login_required
 def proposal_new(request, person_id: int):
     """Propose a discharge or transfer for the MDT, checked by the same guard."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in DISCHARGEABLE:
@@ -345,7 +332,7 @@ def proposal_new(request, person_id: int):
             except services.ValidationFailed as exc:
                 add_errors(form, exc.errors)
             else:
-                return _done(request, form,
+                return handled(request, form,
                              reverse("proposal", args=[person.pk, proposal.pk]) + "?saved=1")
         else:
             add_errors(form, form.guard_problems())
@@ -360,7 +347,7 @@ def proposal_new(request, person_id: int):
 @login_required
 def proposal_detail(request, person_id: int, proposal_id: int):
     """A proposal's decision record (printable) and, until decided, the MDT's decision."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     proposal = None
@@ -386,9 +373,9 @@ def proposal_detail(request, person_id: int, proposal_id: int):
                 _stale(form)
             else:
                 if decision is not None:
-                    return _done(request, form,
+                    return handled(request, form,
                                  reverse("discharge-record", args=[person.pk, decision.pk]))
-                return _done(request, form, _overview(person, "not_agreed"))
+                return handled(request, form, _overview(person, "not_agreed"))
     elif request.method == "POST":
         return redirect(reverse("proposal", args=[person.pk, proposal.pk]))
     elif proposal.decided == "":
@@ -405,7 +392,7 @@ def proposal_detail(request, person_id: int, proposal_id: int):
 @login_required
 def annual_review_new(request, person_id: int):
     """The annual multi-agency review of someone open 11 months or more."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in DISCHARGEABLE:
@@ -421,7 +408,7 @@ def annual_review_new(request, person_id: int):
             except services.ValidationFailed as exc:
                 add_errors(form, exc.errors)
             else:
-                return _done(request, form, _overview(person, "review"))
+                return handled(request, form, _overview(person, "review"))
     else:
         form = AnnualReviewForm(initial={"held_on": selectors.today()})
     _read(request, person, "annual review form")
@@ -432,7 +419,7 @@ def annual_review_new(request, person_id: int):
 @login_required
 def key_worker(request, person_id: int):
     """Hand the person to a new named key worker (there is always exactly one)."""
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None:
@@ -451,7 +438,7 @@ def key_worker(request, person_id: int):
             except services.ValidationFailed as exc:
                 add_errors(form, exc.errors)
             else:
-                return _done(request, form, _overview(person, "key_worker"))
+                return handled(request, form, _overview(person, "key_worker"))
     else:
         form = KeyWorkerForm(team_staff=team_staff, initial={"start": selectors.today()})
     _read(request, person, "key worker form")
