@@ -7,6 +7,7 @@ import pytest
 
 from outreach.planning import (
     CrisisVisit,
+    DayWindow,
     NoAccess,
     VisitKind,
     WorkerOffSick,
@@ -75,3 +76,20 @@ def test_replanning_changes_few_other_visits_and_is_quick(small_team):
 def test_no_events_is_the_same_plan(small_team):
     """Re-planning with nothing new changes nothing."""
     assert replan(small_team, [], seconds=0.1) is small_team
+
+
+def test_a_crisis_outside_the_persons_usual_hours_is_still_planned():
+    """Someone seen only in the mornings has a crisis at 15:00: the visit is planned in the
+    crisis window, not refused because the afternoon is outside their usual hours."""
+    mornings = tuple(DayWindow(d, 9 * 60, 12 * 60) for d in DAYS)
+    workers = [worker("w0", days=range(5)), worker("w1", days=range(5))]
+    people = [person("p0", 1.0, available=mornings, key_worker="w0"),
+              person("p1", 2.0, key_worker="w1")]
+    plan = plan_week(week(workers, people), seconds=0.5, seed=1)
+    wed = DAYS[2]
+    new = replan(plan, [CrisisVisit("p0", wed, 15 * 60, within_minutes=60)],
+                 seconds=0.5, seed=1)
+    crisis = [v for v in new.visits if v.kind == VisitKind.CRISIS]
+    assert [(v.person, v.day) for v in crisis] == [("p0", wed)]
+    assert 15 * 60 <= crisis[0].start <= 16 * 60
+    assert check_plan(new) == []

@@ -365,10 +365,14 @@ class _Engine:
             if d is None:
                 self.tried.setdefault(t.key, []).append((d, None))  # type: ignore[arg-type]
         days = sorted(self.open_days)
-        budget = max(self.deadline - time.perf_counter(), 0.0)
-        per_day = max(budget * first_share / max(len(days), 1), 0.02)
+        budget = max(self.deadline - time.perf_counter(), 0.0) * first_share
+        # In a re-plan, today is what people are waiting for (a crisis, a retry, a sick
+        # colleague's visits this afternoon): it gets half the time, the other days share
+        # the rest.
+        weight = {d: (max(len(days) - 1, 1) if d == self.now_day else 1) for d in days}
+        total = sum(weight.values()) or 1
         for day in days:
-            self.route(day, per_day, self.hint(day))
+            self.route(day, max(budget * weight[day] / total, 0.02), self.hint(day))
         for _ in range(4):
             if not self._repair_round():
                 break

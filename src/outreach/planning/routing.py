@@ -122,6 +122,10 @@ def build_day(
             windows = [(task.start, task.start)]
         elif task.two_staff:
             windows = [(pair_times[task.key], pair_times[task.key])]
+        elif task.kind == VisitKind.CRISIS and task.window is not None:
+            # A crisis is met when it happens, not in the person's usual hours for visits.
+            lo, hi = task.window
+            windows = [(lo, hi)]
         else:
             spans = person.windows_on(day)
             if task.window is not None:
