@@ -35,7 +35,7 @@ def quarters_to(on: date, n: int) -> list[tuple[int, int]]:
     return [quarter_of(add_months(first, -3 * i)) for i in range(n - 1, -1, -1)]
 
 
-def _start(quarter: tuple[int, int]) -> date:
+def quarter_start(quarter: tuple[int, int]) -> date:
     return date(quarter[0], (quarter[1] - 1) * 3 + 1, 1)
 
 
@@ -67,7 +67,7 @@ def results(teams: list[Team], *, on: date, quarters: int, disclosure: Disclosur
             key: Callable[[Response], Hashable] = by_team_and_quarter) -> list[TeamResults]:
     """Per team (and, with more than one team, all together) per quarter."""
     qs = quarters_to(on, quarters)
-    rows = [r for r in responses([t.pk for t in teams], since=_start(qs[0]))
+    rows = [r for r in responses([t.pk for t in teams], since=quarter_start(qs[0]))
             if respondent is None or r.respondent == respondent]
     groups = tally(rows, key)
     together = tally(rows, lambda r: (None, quarter_of(r.month)))
