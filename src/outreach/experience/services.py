@@ -28,7 +28,7 @@ from outreach.teams.models import StaffMember
 
 NOTHING_ANSWERED = "Answer at least one question, or the Friends and Family Test question"
 GIVEN_IN_FUTURE = "The date cannot be in the future"
-NOT_ON_TEAM = "This person is not on your team's caseload"
+NOT_ON_TEAM = "This person is not on a team's caseload now"
 LINK_REVOKED = "This feedback link is no longer in use"
 CHANNEL_NOT_FOR_PERSON = "Choose with a worker or on paper"
 
@@ -71,8 +71,10 @@ def feedback_from_person(*, person: Person, respondent: str, channel: str, given
         errors["channel"] = [CHANNEL_NOT_FOR_PERSON]
     if given_on > today():
         errors["given_on"] = [GIVEN_IN_FUTURE]
+    # The caller reached the person through records.selectors (their scope); the feedback
+    # belongs to the team caring for them now.
     episode = current_episode(person)
-    if episode is None or episode.team_id != by.team_id:
+    if episode is None:
         errors.setdefault("__all__", []).append(NOT_ON_TEAM)
     if errors:
         raise ValidationFailed(errors)
