@@ -65,7 +65,6 @@ class TrainingRecord(models.Model):
             name="skills_training_expires_after_completion")]
         indexes = [models.Index(fields=["staff", "competency"])]
 
-
     def delete(self, *args, **kwargs):
         raise PermissionError("Training records are never deleted: withdraw them")
 
