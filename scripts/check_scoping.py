@@ -24,6 +24,8 @@ PATIENT_MODELS = (
     "OTAssessment",
     # reminders
     "Reminder",
+    # experience
+    "Feedback",
 )
 BARE = re.compile(rf"\b({'|'.join(PATIENT_MODELS)})\.objects\b|\bget_object_or_404\(")
 

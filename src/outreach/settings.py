@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "outreach.meetings",
     "outreach.visits",
     "outreach.governance",
+    "outreach.experience",
+    "outreach.skills",
     "outreach.reminders",
     "outreach.api",
     "outreach.web",

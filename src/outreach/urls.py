@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("outreach.teams.urls")),
     path("", include("outreach.clinical.urls")),
     path("", include("outreach.governance.urls")),
+    path("", include("outreach.experience.urls")),
+    path("", include("outreach.skills.urls")),
     path("", include("outreach.visits.urls")),
     path("", include("outreach.web.urls")),
 ]

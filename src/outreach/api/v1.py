@@ -415,6 +415,10 @@ def person_audit(request, person_id: int):
         for e in events
     ])
 
+from outreach.api.experience import router as experience_router  # noqa: E402
 from outreach.api.governance import router as governance_router  # noqa: E402
+from outreach.api.skills import router as skills_router  # noqa: E402
 
+api.add_router("/governance/experience", experience_router)
+api.add_router("/governance/skills", skills_router)
 api.add_router("/governance", governance_router)

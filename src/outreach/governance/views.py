@@ -57,6 +57,7 @@ from outreach.governance.models import (
 from outreach.governance.pdf import pdf_bytes
 from outreach.records import selectors as records
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
+from outreach.skills.presenters import governance_section as skills_section
 from outreach.teams.models import ServiceType, Team
 from outreach.web.forms import add_errors
 
@@ -163,6 +164,7 @@ def dashboard(request, kind: str, key: str | None = None):
         **_nav(viewer, scope), "groups": groups, "as_of": as_of, "trend_at": results.trend_at,
         "can_drill": scope.team is not None and viewer.can_drill_down(scope.team.pk),
         "nav": "governance", "section": "dashboard",
+        "skills": skills_section(scope.teams, on=as_of, disclosure=viewer.disclosure),
     })
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from outreach.records.models import Person
+from outreach.synth.experience import load_experience_and_skills
 from outreach.synth.generator import SCALES, generate
 from outreach.synth.load import SynthConflict, load
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             report = load(data)
         except SynthConflict as exc:
             raise CommandError(str(exc)) from exc
+        report.counts.update(load_experience_and_skills(seed=seed, today=today))
         self.stdout.write(f"Loaded synthetic data: scale {scale}, seed {seed}, today {today}")
         for name, count in report.counts.items():
             self.stdout.write(f"  {name:<24} {count:>10,}")
