@@ -38,10 +38,9 @@ from outreach.governance import selectors as governance
 from outreach.governance.access import viewer_for
 from outreach.governance.config import suppression_config
 from outreach.records import selectors as records
-from outreach.records.forms_episode import handled_redirect, remember_handled
 from outreach.records.services import ValidationFailed
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors
+from outreach.web.forms import add_errors, handled_redirect, remember_handled
 
 TOO_MANY = ("A lot of feedback has come through this link in the last hour. Please try "
             "again later.")

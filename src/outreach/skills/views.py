@@ -9,13 +9,12 @@ from django.urls import reverse
 
 from outreach.core.skills import LABELS, Status
 from outreach.records import selectors as records
-from outreach.records.forms_episode import handled_redirect, remember_handled
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 from outreach.skills import selectors, services
 from outreach.skills.forms import AmendForm, TrainingForm, WithdrawForm
 from outreach.skills.models import TrainingRecord
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors
+from outreach.web.forms import add_errors, handled_redirect, remember_handled
 
 TAGS = {Status.MET: "nhsuk-tag--green", Status.EXPIRING: "nhsuk-tag--orange",
         Status.EXPIRED: "nhsuk-tag--red", Status.MISSING: "nhsuk-tag--red"}
