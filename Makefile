@@ -41,7 +41,7 @@ test: install
 	$(RUN) pytest
 
 test-core: install
-	$(RUN) pytest tests/core -p no:django
+	$(RUN) pytest tests/core -p no:django --confcutdir=tests/core
 
 bench-api: install
 	$(RUN) python bench/api_people.py
