@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "outreach.visits",
     "outreach.governance",
     "outreach.reminders",
+    "outreach.outcomes",
     "outreach.api",
     "outreach.web",
     "outreach.synth",

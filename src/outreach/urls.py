@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("outreach.teams.urls")),
     path("", include("outreach.clinical.urls")),
     path("", include("outreach.governance.urls")),
+    path("", include("outreach.outcomes.urls")),
     path("", include("outreach.visits.urls")),
     path("", include("outreach.web.urls")),
 ]

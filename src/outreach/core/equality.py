@@ -229,7 +229,7 @@ class Cell:
         return f"{self.low:.0f}% to {self.high:.0f}%"
 
 
-def _secondary(counts: Mapping[str, int], disclosure: Disclosure) -> set[str]:
+def hidden_groups(counts: Mapping[str, int], disclosure: Disclosure) -> set[str]:
     """Groups to hide: every small one, and when exactly one non-empty group is small, the
     next smallest too, so that it cannot be worked out as total minus the rest."""
     hidden = {g for g, n in counts.items() if disclosure.is_small(n)}
@@ -249,7 +249,7 @@ def share_breakdown(rows: Mapping[str, tuple[int, int]], disclosure: Disclosure
     interval. A group is hidden (count, denominator, percentage and interval) when its
     denominator is small for this audience, or by secondary suppression; a percentage is also
     hidden when its numerator is small (core.suppression)."""
-    hidden = _secondary({g: den for g, (_, den) in rows.items()}, disclosure)
+    hidden = hidden_groups({g: den for g, (_, den) in rows.items()}, disclosure)
     cells = []
     for group, (num, den) in rows.items():
         if group in hidden:
@@ -283,7 +283,7 @@ def rate_breakdown(rows: Mapping[str, tuple[int, float]], disclosure: Disclosure
     with Byar's 95% interval. A group is hidden when its count of events is small for this
     audience (the population denominator is public and is always shown), with secondary
     suppression as in share_breakdown."""
-    hidden = _secondary({g: ev for g, (ev, _) in rows.items()}, disclosure)
+    hidden = hidden_groups({g: ev for g, (ev, _) in rows.items()}, disclosure)
     cells = []
     for group, (events, population) in rows.items():
         pop_int = int(round(population))
