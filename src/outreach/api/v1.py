@@ -418,3 +418,7 @@ def person_audit(request, person_id: int):
 from outreach.api.governance import router as governance_router  # noqa: E402
 
 api.add_router("/governance", governance_router)
+
+from outreach.api.outcomes import router as outcomes_router  # noqa: E402
+
+api.add_router("/governance", outcomes_router)
