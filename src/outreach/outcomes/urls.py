@@ -4,6 +4,8 @@ from outreach.outcomes import views
 
 urlpatterns = [
     path("people/<int:person_id>/outcomes/", views.person_outcomes, name="person-outcomes"),
+    path("people/<int:person_id>/outcomes/<slug:what>/new/", views.history_new,
+         name="person-outcomes-new"),
 ]
 for page, view in (("outcomes", views.team_outcomes), ("equality", views.equality_figures),
                    ("pcref", views.pcref)):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from outreach.clinical.views.common import scope as person_scope
 from outreach.clinical.views.common import show
@@ -20,11 +21,12 @@ from outreach.core import outcomes as core
 from outreach.core.equality import BY_TITLES, By
 from outreach.governance.config import measure_params
 from outreach.governance.views import _nav, _scope, _viewer
-from outreach.outcomes import equality, presenters, selectors
+from outreach.outcomes import equality, forms, presenters, selectors, services
 from outreach.outcomes.config import outcomes_config
 from outreach.outcomes.models import EmploymentStatus
 from outreach.records import selectors as records
 from outreach.records.models import EpisodeStatus
+from outreach.records.services import ValidationFailed
 
 
 @login_required
@@ -110,3 +112,44 @@ def pcref(request, kind: str, key: str | None = None):
         "report": report, "titles": core.OUTCOME_TITLES, "pkind": kind, "pkey": key,
         "caveats": core.CAVEATS,
     })
+
+
+# --- Entering history -------------------------------------------------------------------------
+
+ENTRY_FORMS = {
+    "hospital-stay": ("Record a hospital stay", forms.HospitalSpellForm,
+                      services.hospital_spell_record,
+                      "A stay in a mental health hospital bed, including those before the "
+                      "person was accepted, from their history or the hospital's records."),
+    "crisis-episode": ("Record a crisis episode", forms.CrisisEpisodeForm,
+                       services.crisis_episode_record,
+                       "Contact with a crisis service, including before the person was "
+                       "accepted. Step-ups to the crisis team recorded on the episode of care "
+                       "are counted already: do not enter them again."),
+    "employment": ("Record employment status", forms.EmploymentForm,
+                   services.employment_record,
+                   "Employment status as the person describes it (MHSDS employment status)."),
+}
+
+
+@login_required
+def history_new(request, person_id: int, what: str):
+    staff, person = person_scope(request, person_id)
+    if what not in ENTRY_FORMS:
+        raise Http404("No such entry")
+    heading, form_class, save, intro = ENTRY_FORMS[what]
+    form = form_class(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(person=person, by=staff, request=request, **form.cleaned_data)
+            except ValidationFailed as exc:
+                for name, messages in exc.errors.items():
+                    for message in messages:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                return redirect(reverse("person-outcomes", args=[person.pk]) + "#history")
+    return show(request, person, "outcomes/history_form.jinja",
+                {"form": form, "heading": heading, "intro": intro, "what": what},
+                what=f"outcomes form: {what}", status=status)
