@@ -104,3 +104,8 @@ def test_pcref_report(commissioner, team, practitioner, veteran):
 def test_pcref_without_population_says_so(practitioner, team, veteran):
     html = login(practitioner).get(f"/governance/team/{team.code}/pcref/").content.decode()
     assert "No local population figures are recorded" in html
+
+
+def test_dashboard_links_to_the_breakdown(practitioner, team):
+    html = login(practitioner).get(f"/governance/team/{team.code}/").content.decode()
+    assert f"/governance/team/{team.code}/equality/" in html
