@@ -129,7 +129,7 @@ def equality_figures(request, scope: Scope = "team", key: str | None = None,
              "ci_high": None if g.high is None else round(g.high, 1), "suppressed": g.suppressed}
             for f in figures for g in f.groups]
     years = outcomes_config()["horizons_years"][0]
-    facts = selectors.team_facts(ids, as_of=as_of)
+    facts = selectors.team_facts(ids, as_of=as_of, full=False)
     outcome_rows = [{"horizon_years": years, "group": g.group, "people_compared": g.people.value,
                      "left_out": g.left_out.value, "suppressed": g.suppressed,
                      **{f"{k}_mean_before": m[0].value for k, m in g.means.items()},

@@ -303,7 +303,7 @@ def pcref(team_ids: Sequence[int], *, as_of: date, disclosure: Disclosure,
             wait_cells.append(WaitCell(g, disclosure.statistic(
                 nearest_rank(values, 50), len(values), unit=" days"),
                 disclosure.count(len(values))))
-    facts = team_facts(team_ids, as_of=as_of)
+    facts = team_facts(team_ids, as_of=as_of, full=False)
     return Pcref(
         as_of=as_of, start=start, population_source=source, population=pop,
         has_population=has_pop,

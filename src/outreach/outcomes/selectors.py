@@ -141,9 +141,10 @@ def _crisis_step_ups(person_ids: Sequence[int]) -> dict[int, list[date]]:
     return out
 
 
-def facts(episodes: Iterable[Episode], *, as_of: date) -> list[PersonFacts]:
+def facts(episodes: Iterable[Episode], *, as_of: date, full: bool = True) -> list[PersonFacts]:
     """The outcome facts of the people of these episodes (the latest accepted episode of
-    each person). A fixed number of queries, whatever the number of people."""
+    each person). A fixed number of queries, whatever the number of people. Without `full`,
+    only what the mirror image needs (no DIALOG+, accommodation, employment or contacts)."""
     chosen = _latest_accepted(e for e in episodes if e.accepted_date is not None)
     ids = sorted(chosen)
     if not ids:
@@ -172,6 +173,8 @@ def facts(episodes: Iterable[Episode], *, as_of: date) -> list[PersonFacts]:
     for pid, d in PoliceContact.objects.filter(person_id__in=ids).values_list(
             "person_id", "date"):
         out[pid].police.append(d)
+    if not full:
+        return [out[pid] for pid in ids]
     _dialog(out, ids)
     for pid, d, status in SocialCircumstances.objects.filter(person_id__in=ids).values_list(
             "person_id", "assessed_on", "accommodation_status"):
@@ -200,11 +203,12 @@ def _dialog(out: dict[int, PersonFacts], ids: Sequence[int]) -> None:
                                                  TREATMENT_ASPECTS))
 
 
-def team_facts(team_ids: Sequence[int], *, as_of: date) -> list[PersonFacts]:
+def team_facts(team_ids: Sequence[int], *, as_of: date, full: bool = True
+               ) -> list[PersonFacts]:
     """Every person accepted by these teams on or before as_of (open or closed episodes)."""
     episodes = Episode.objects.filter(team_id__in=team_ids, accepted_date__isnull=False,
                                       accepted_date__lte=as_of).select_related("person")
-    return facts(episodes, as_of=as_of)
+    return facts(episodes, as_of=as_of, full=full)
 
 
 def person_facts(person, *, as_of: date) -> PersonFacts | None:

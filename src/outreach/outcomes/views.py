@@ -90,7 +90,7 @@ def equality_figures(request, kind: str, key: str | None = None):
     d = viewer.disclosure
     figures = equality.measure_breakdowns(scope.team_ids, by=by, as_of=as_of,
                                           params=measure_params(), disclosure=d)
-    facts = selectors.team_facts(scope.team_ids, as_of=as_of)
+    facts = selectors.team_facts(scope.team_ids, as_of=as_of, full=False)
     years = outcomes_config()["horizons_years"][0]
     outcomes = equality.outcome_breakdown(facts, by=by, as_of=as_of, years=years, disclosure=d)
     return render(request, "outcomes/equality.jinja", {
