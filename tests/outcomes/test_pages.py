@@ -109,3 +109,23 @@ def test_pcref_without_population_says_so(practitioner, team, veteran):
 def test_dashboard_links_to_the_breakdown(practitioner, team):
     html = login(practitioner).get(f"/governance/team/{team.code}/").content.decode()
     assert f"/governance/team/{team.code}/equality/" in html
+
+
+def test_a_figure_counted_in_contacts_is_hidden_for_three_people(commissioner, team,
+                                                                 practitioner):
+    """Three Black people with 30 contacts between them: the contact figures for the group
+    are hidden, because the people behind them are three."""
+    for _ in range(3):
+        p = factories.make_person(team, practitioner, accepted_days_ago=400,
+                                  ethnic_category="N")
+        for d in range(1, 11):
+            factories.add_contact(p, practitioner, days_ago=d)
+    for _ in range(12):
+        p = factories.make_person(team, practitioner, accepted_days_ago=400,
+                                  ethnic_category="A")
+        factories.add_contact(p, practitioner, days_ago=2)
+    html = login(commissioner).get(
+        f"/governance/team/{team.code}/equality/?by=ethnicity").content.decode()
+    section = html.split('id="face_to_face_share"')[1].split("<h2")[0]
+    black = section.split("Black, Black British, Caribbean or African</th>")[1].split("</tr>")[0]
+    assert ">30<" not in black and "100%" not in black and "*" in black

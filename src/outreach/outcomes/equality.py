@@ -79,7 +79,9 @@ class MeasureBreakdown:
 
 
 def _tallies(measure: Measure, team_ids: Sequence[int], *, as_of: date, params: Mapping,
-             by: eq.By) -> dict[str, Tally] | None:
+             by: eq.By) -> tuple[dict[str, Tally], dict[str, int]] | None:
+    """Each group's tally, and the number of people behind it (a figure counted in contacts
+    can come from very few people)."""
     families = families_for(measure.key)
     if not families or families[0].key == "staff":
         return None
@@ -89,11 +91,15 @@ def _tallies(measure: Measure, team_ids: Sequence[int], *, as_of: date, params: 
     rows = [r for r in _fetch(sql, sql_params) if r["k"] == HEADLINE]
     people = demographics(sorted({r["person_id"] for r in rows}))
     out: dict[str, Tally] = {g: Tally(days=ws[-1].days) for g in eq.group_order(by)}
+    behind: dict[str, set] = {g: set() for g in out}
     num_col, den_col = family.columns[measure.key]
     for r in rows:
         d = people.get(r["person_id"])
         group = d.group(by, as_of) if d else eq.NOT_KNOWN
         t = out[group]
+        counted = (r[num_col] or r[den_col]) if family.key != "waits" else True
+        if counted:
+            behind[group].add(r["person_id"])
         if family.key == "waits":
             done, waiting = ("w1", "waiting1") if num_col == "w1" else ("w2", "waiting2")
             if r[done]:
@@ -104,7 +110,7 @@ def _tallies(measure: Measure, team_ids: Sequence[int], *, as_of: date, params: 
             continue
         t.numerator += int(r[num_col] or 0)
         t.denominator += int(r[den_col] or 0)
-    return out
+    return out, {g: len(p) for g, p in behind.items()}
 
 
 def measure_breakdowns(team_ids: Sequence[int], *, by: eq.By, as_of: date, params: Mapping,
@@ -112,13 +118,15 @@ def measure_breakdowns(team_ids: Sequence[int], *, by: eq.By, as_of: date, param
     out = []
     for m in MEASURES:
         period = windows(m, as_of, params, trend=False)[-1].label
-        tallies = _tallies(m, team_ids, as_of=as_of, params=params, by=by)
-        if tallies is None:
+        found = _tallies(m, team_ids, as_of=as_of, params=params, by=by)
+        if found is None:
             out.append(MeasureBreakdown(m, period, [], NOT_ABOUT_PEOPLE))
             continue
+        tallies, people = found
         sizes = {g: (len(t.values) if m.kind == Kind.WAIT else t.denominator)
                  for g, t in tallies.items()}
-        hidden = eq.hidden_groups(sizes, disclosure)
+        # Hidden when the units or the people behind them are few.
+        hidden = eq.hidden_groups({g: min(sizes[g], people[g]) for g in sizes}, disclosure)
         groups = []
         for g, t in tallies.items():
             if g in hidden:
