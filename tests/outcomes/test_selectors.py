@@ -65,3 +65,30 @@ def test_demographics_with_imd_from_the_synthetic_lookup(veteran):
     f = selectors.person_facts(veteran, as_of=factories.today())
     assert f.demographics.ethnic_category == "M"
     assert f.demographics.imd_decile == 9  # E01900001 in data/synthetic_lsoa_imd.csv
+
+
+def test_outcome_breakdown_hides_small_groups_and_their_left_out(team, practitioner):
+    """Six White people compared and three Black people left out (accepted recently): for a
+    commissioner the three left out are hidden, with every other small left-out count, so the
+    three cannot be worked out from the total left out; staff see them exactly."""
+    from outreach.core.equality import By
+    from outreach.core.suppression import Disclosure
+    from outreach.outcomes.equality import outcome_breakdown
+
+    for _ in range(6):
+        factories.make_person(team, practitioner, accepted_days_ago=800, ethnic_category="A")
+    for _ in range(3):
+        factories.make_person(team, practitioner, accepted_days_ago=100, ethnic_category="N")
+    facts = selectors.team_facts([team.pk], as_of=factories.today(), full=False)
+    rows = {g.group: g for g in outcome_breakdown(facts, by=By.ETHNICITY,
+                                                  as_of=factories.today(), years=1,
+                                                  disclosure=Disclosure.suppressed())}
+    white = rows["White"]
+    black = rows["Black, Black British, Caribbean or African"]
+    assert white.people.value == 5 and not white.suppressed  # 6, rounded to 5
+    assert black.left_out.value is None
+    assert white.left_out.value is None  # zero is below 5: hidden too
+    exact = {g.group: g for g in outcome_breakdown(facts, by=By.ETHNICITY,
+                                                   as_of=factories.today(), years=1,
+                                                   disclosure=Disclosure.exact())}
+    assert exact["Black, Black British, Caribbean or African"].left_out.value == 3

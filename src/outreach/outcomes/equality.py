@@ -169,13 +169,14 @@ def outcome_breakdown(all_facts: Sequence[PersonFacts], *, by: eq.By, as_of: dat
             mirror_image(f.history(), as_of=as_of, years=years))
     summaries = {g: summarise(ms, years) for g, ms in images.items()}
     hidden = eq.hidden_groups({g: s.included for g, s in summaries.items()}, disclosure)
+    lefts = {g: sum(s.left_out.values()) for g, s in summaries.items()}
+    hidden_left = eq.hidden_groups(lefts, disclosure)
     out = []
     for g, s in summaries.items():
-        left = sum(s.left_out.values())
+        symbol = disclosure.count(0)
+        left = symbol if g in hidden_left else disclosure.count(lefts[g])
         if g in hidden:
-            symbol = disclosure.count(0)
-            out.append(OutcomeGroup(g, symbol, disclosure.count(left) if left >= 0 else symbol,
-                                    {}, True))
+            out.append(OutcomeGroup(g, symbol, left, {}, True))
             continue
         means = {}
         for o in s.outcomes:
@@ -184,8 +185,7 @@ def outcome_breakdown(all_facts: Sequence[PersonFacts], *, by: eq.By, as_of: dat
             ci = "" if o.change is None else (
                 f"{o.change[0]:+.1f} (95% CI {o.change[1]:+.1f} to {o.change[2]:+.1f})")
             means[o.outcome.value] = (before, after, ci)
-        out.append(OutcomeGroup(g, disclosure.count(s.included), disclosure.count(left), means,
-                                False))
+        out.append(OutcomeGroup(g, disclosure.count(s.included), left, means, False))
     return out
 
 
