@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "src" / "outreach"
-CHECKED = [ROOT / "api" / "v1.py", *ROOT.glob("*/views.py"), *ROOT.glob("*/views/*.py")]
+CHECKED = [ROOT / "api" / "v1.py", ROOT / "api" / "outcomes.py", *ROOT.glob("*/views.py"),
+           *ROOT.glob("*/views/*.py")]
 PATIENT_MODELS = (
     # records
     "Person", "Episode", "Contact", "Carer", "KeyWorkerAssignment", "CoverAssignment",
@@ -26,6 +27,8 @@ PATIENT_MODELS = (
     "Reminder",
     # experience
     "Feedback",
+    # outcomes
+    "HospitalSpell", "CrisisEpisode", "EmploymentRecord",
 )
 BARE = re.compile(rf"\b({'|'.join(PATIENT_MODELS)})\.objects\b|\bget_object_or_404\(")
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "outreach.experience",
     "outreach.skills",
     "outreach.reminders",
+    "outreach.outcomes",
     "outreach.api",
     "outreach.web",
     "outreach.synth",

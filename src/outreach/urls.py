@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("outreach.governance.urls")),
     path("", include("outreach.experience.urls")),
     path("", include("outreach.skills.urls")),
+    path("", include("outreach.outcomes.urls")),
     path("", include("outreach.visits.urls")),
     path("", include("outreach.web.urls")),
 ]

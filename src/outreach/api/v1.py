@@ -422,3 +422,7 @@ from outreach.api.skills import router as skills_router  # noqa: E402
 api.add_router("/governance/experience", experience_router)
 api.add_router("/governance/skills", skills_router)
 api.add_router("/governance", governance_router)
+
+from outreach.api.outcomes import router as outcomes_router  # noqa: E402
+
+api.add_router("/governance", outcomes_router)

@@ -8,6 +8,7 @@ Rows that a form can edit carry a `version`, so a stale edit is refused (service
 from django.db import models
 
 from outreach.core.discharge import DischargeReason
+from outreach.core.equality import ETHNIC_CATEGORIES, SEXES
 from outreach.core.nhs_number import is_valid as nhs_number_is_valid
 from outreach.teams.models import StaffMember, Team
 
@@ -47,6 +48,15 @@ class Person(models.Model):
     interpreter_needed = models.BooleanField(default=False)
     language = models.CharField(max_length=60, blank=True, default="English")
     accessibility_needs = models.TextField(blank=True)
+    # Equality monitoring (PCREF): NHS Data Dictionary ETHNIC CATEGORY and PERSON PHENOTYPIC
+    # SEX codes, blank when not recorded; the area of residence as a Lower layer Super Output
+    # Area code, whose deprivation decile comes from outreach.outcomes.areas.
+    ethnic_category = models.CharField(
+        max_length=2, blank=True,
+        choices=[(code, label) for code, (label, _) in ETHNIC_CATEGORIES.items()],
+    )
+    sex = models.CharField(max_length=1, blank=True, choices=list(SEXES.items()))
+    lsoa_code = models.CharField("area of residence (LSOA code)", max_length=9, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

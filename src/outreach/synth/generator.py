@@ -251,6 +251,10 @@ class PersonRow:
     accessibility_needs: str
     created_at: datetime
     updated_at: datetime
+    # Equality monitoring, filled in by synth/outcomes.py (its own random stream).
+    ethnic_category: str = ""
+    sex: str = ""
+    lsoa_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,6 +623,12 @@ class SynthData:
     item_notes: list[ItemNoteRow]
     actions: list[ActionRow]
     _contacts: _ContactStream = field(repr=False, compare=False)
+    # Outcomes (outcomes.py): history before acceptance, employment, local populations.
+    hospital_spells: list = field(default_factory=list)
+    crisis_episodes: list = field(default_factory=list)
+    employment_records: list = field(default_factory=list)
+    area_populations: list = field(default_factory=list)
+    history_police_contacts: list = field(default_factory=list)
 
     @property
     def window_start(self) -> date:
@@ -646,9 +656,9 @@ CORE_TABLES = ("teams", "staff", "absences", "people", "episodes", "transitions"
 
 def table_names() -> tuple[str, ...]:
     """Every SynthData table but contacts, in foreign-key order."""
-    from outreach.synth import clinical, teamwork
+    from outreach.synth import clinical, outcomes, teamwork
 
-    return CORE_TABLES + clinical.TABLES + teamwork.TABLES
+    return CORE_TABLES + clinical.TABLES + teamwork.TABLES + outcomes.TABLES
 
 
 def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -> SynthData:
@@ -696,7 +706,7 @@ def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -
             ((s, ab) for s in staff for ab in s.absences), start=1)
     ]
     stream = _ContactStream(seed, t0, window_start, teams, staff, plans, kw_segments, covers)
-    from outreach.synth import clinical, teamwork  # they build on this module
+    from outreach.synth import clinical, outcomes, teamwork  # they build on this module
 
     world = clinical.World(seed, t0, window_start, scale.history_days, teams, staff,
                            clinical.people_on_caseload(plans, teams, carers, kw_segments,
@@ -704,6 +714,8 @@ def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -
     record = clinical.generate_record(world)
     work = teamwork.generate_teamwork(world, record, plans, carers, kw_segments, covers,
                                       discharges)
+    people, history = _outcomes(seed, today, scale, teams, people, episode_rows, kw_rows,
+                                record)
     return SynthData(
         scale=scale, seed=seed, today=today, teams=teams,
         staff=[_staff_row(s) for s in staff], absences=absence_rows, people=people,
@@ -711,7 +723,27 @@ def generate(scale: Scale, *, seed: int, today: date, cover_gaps: float = 0.0) -
         covers=cover_rows, carers=carers, discharges=discharges, _contacts=stream,
         **{name: getattr(record, name) for name in clinical.TABLES},
         **{name: getattr(work, name) for name in teamwork.TABLES},
+        **{name: getattr(history, name) for name in outcomes.TABLES},
     )
+
+
+def _outcomes(seed, today, scale, teams, people, episode_rows, kw_rows, record):
+    """Demographics on the people, and the outcomes' history (synth/outcomes.py)."""
+    from outreach.synth import clinical, outcomes
+
+    rng = np.random.default_rng([seed, outcomes.STREAM, 1])
+    team_of = {e.person_id: e.team_id for e in episode_rows}
+    people = outcomes.demographics(rng, people, team_of)
+    first_worker: dict[int, int] = {}
+    for row in sorted(kw_rows, key=lambda r: (r.episode_id, r.start, r.id)):
+        first_worker.setdefault(row.episode_id, row.staff_id)
+    history = outcomes.generate_outcomes(
+        seed=seed, today=today, window_start=today - timedelta(days=scale.history_days),
+        teams=teams, team_people={t.id: spec.people for t, spec in zip(teams, scale.teams,
+                                                                       strict=True)},
+        episodes=episode_rows, first_worker=first_worker,
+        police_rows_so_far=len(record.police_contacts), police_row_type=clinical.PoliceContactRow)
+    return people, history
 
 
 def _d(ordinal: int) -> date:
@@ -934,7 +966,7 @@ def _person(rng, fake, pid: int, nhs_number: str, family: str, born: int, team: 
         longitude=lon, phone=phone, preferred_contact_means=means,
         preferred_places=PREFERRED_PLACES[plan.place_option][0],
         interpreter_needed=interpreter, language=language, accessibility_needs=needs,
-        created_at=created, updated_at=created,
+        created_at=created, updated_at=created, sex="1" if male else "2",
     )
 
 

@@ -64,6 +64,7 @@ from outreach.clinical.models import (
     WarningSign,
 )
 from outreach.meetings.models import Action, ItemNote, Meeting
+from outreach.outcomes.models import AreaPopulation, CrisisEpisode, EmploymentRecord, HospitalSpell
 from outreach.records.models import (
     AnnualReview,
     Carer,
@@ -135,6 +136,12 @@ TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("meetings", Meeting),
     ("item_notes", ItemNote),
     ("actions", Action),
+    # Outcomes: history before acceptance, employment, local populations.
+    ("hospital_spells", HospitalSpell),
+    ("crisis_episodes", CrisisEpisode),
+    ("employment_records", EmploymentRecord),
+    ("area_populations", AreaPopulation),
+    ("history_police_contacts", PoliceContact),
 )
 NOT_COLUMNS = frozenset({"login"})  # generator-only fields
 # Agenda item keys end in the id of a person or an episode (outreach.meetings.agenda).

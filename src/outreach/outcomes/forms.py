@@ -1,0 +1,37 @@
+"""Forms for the history the outcomes need. Required fields are checked by the services, so
+that every error is reported at once."""
+
+from django import forms
+
+from outreach.outcomes.models import CrisisKind, EmploymentStatus
+
+DATE_HINT = "For example, 2024-03-17"
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False,
+                           error_messages={"invalid": f"{label} must be a real date."})
+
+
+class HospitalSpellForm(forms.Form):
+    admitted_on = _date("Date of admission")
+    discharged_on = _date("Date of discharge (leave blank if still in hospital)")
+    detained = forms.TypedChoiceField(
+        label="Detained under the Mental Health Act for any of the stay?",
+        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes", required=False,
+        empty_value=False, widget=forms.RadioSelect)
+    hospital = forms.CharField(label="Hospital and ward (optional)", required=False,
+                               max_length=200)
+
+
+class CrisisEpisodeForm(forms.Form):
+    kind = forms.ChoiceField(label="Crisis service", choices=CrisisKind.choices,
+                             required=False, widget=forms.RadioSelect)
+    start = _date("Date it began")
+    end = _date("Date it ended (optional)")
+
+
+class EmploymentForm(forms.Form):
+    assessed_on = _date("Date")
+    status = forms.ChoiceField(label="Employment status", choices=EmploymentStatus.choices,
+                               required=False, widget=forms.RadioSelect)
