@@ -75,10 +75,10 @@ def test_pcref_json_and_csv(api_token, commissioner, team, veteran, client):
     headers = api_token(commissioner)
     body = client.get("/api/v1/governance/equality/pcref?scope=trust", **headers).json()
     assert body["restrictive_practice"].startswith("No data.")
-    assert "not yet joined" in body["experience"]
+    assert "Friends and Family Test" in body["experience_note"]
     assert body["has_population"]
     r = client.get("/api/v1/governance/equality/pcref?scope=trust&format=csv", **headers)
     rows = list(csv.DictReader(io.StringIO(r.content.decode())))
-    assert {row["section"] for row in rows} == {"access", "mental_health_act"}
+    assert {row["section"] for row in rows} == {"access", "mental_health_act", "experience"}
     for row in rows:
         assert row["count"] == "" or int(row["count"]) >= 5

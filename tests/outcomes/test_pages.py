@@ -96,7 +96,7 @@ def test_pcref_report(commissioner, team, practitioner, veteran):
                                   source="Synthetic test population")
     html = login(commissioner).get("/governance/trust/pcref/").content.decode()
     assert "Restrictive practice" in html and "No data." in html
-    assert "Experience results come from the experience feedback survey" in html
+    assert "People who rated the service good or very good" in html
     assert "per 100,000" in html
     assert "Synthetic test population" in html
 

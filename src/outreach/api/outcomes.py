@@ -166,7 +166,7 @@ def _share_rows(section: str, row) -> list[dict]:
 def pcref(request, scope: Scope = "team", key: str | None = None, format: Format = "json"):
     """The PCREF report by ethnic group against the local population, with 95% intervals:
     access, use of the Mental Health Act and CTOs, restrictive practice (no data: said so),
-    outcomes, experience (not yet joined: said so)."""
+    outcomes, and experience (the Friends and Family Test, named answers from people)."""
     found, error = _resolve(request, scope, key)
     if error:
         return error
@@ -182,7 +182,8 @@ def pcref(request, scope: Scope = "team", key: str | None = None, format: Format
                "unit": "days", "ci_low": None, "ci_high": None,
                "suppressed": w.median.suppressed} for w in r.waits],
             *[x for row in r.mha for x in _rate_rows("mental_health_act", row)],
-            *[x for row in r.mha_shares for x in _share_rows("mental_health_act", row)]]
+            *[x for row in r.mha_shares for x in _share_rows("mental_health_act", row)],
+            *_share_rows("experience", r.experience)]
     if format == "csv":
         return _csv([{"scope": scope, "key": key or "", **x} for x in rows],
                     f"pcref-{scope}-{key or 'trust'}-{as_of}.csv")
@@ -195,5 +196,5 @@ def pcref(request, scope: Scope = "team", key: str | None = None, format: Format
                       "left_out": g.left_out.value, "suppressed": g.suppressed,
                       "means": {k: {"before": m[0].value, "after": m[1].value, "change": m[2]}
                                 for k, m in g.means.items()}} for g in r.outcomes],
-        "experience": r.experience, "caveats": list(core.CAVEATS),
+        "experience_note": r.experience.note, "caveats": list(core.CAVEATS),
     })

@@ -18,11 +18,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 from outreach.clinical.models import CommunityTreatmentOrder, MHADetention
 from outreach.core import equality as eq
+from outreach.core.experience import FFT_POSITIVE, Respondent
 from outreach.core.measures import HEADLINE, MEASURES, Kind, Measure, Tally, nearest_rank, windows
 from outreach.core.outcomes import Outcome
 from outreach.core.suppression import Disclosure, Shown
+from outreach.experience.models import Feedback
 from outreach.governance import presenters
 from outreach.governance.selectors import _date, _fetch, _unit_sql, families_for
 from outreach.outcomes.areas import imd_decile
@@ -37,9 +41,11 @@ RESTRICTIVE_PRACTICE = (
     "systems. This report shows nothing rather than an estimate; link the wards' data to "
     "report it."
 )
-EXPERIENCE_NOT_JOINED = (
-    "Experience results come from the experience feedback survey and are not yet joined "
-    "to this report."
+EXPERIENCE_NOTE = (
+    "From the experience survey: each person's latest named answer to the Friends and Family "
+    "Test question in the period, counted once per person. Feedback given anonymously or by "
+    "carers has no ethnic group behind it and is not in these figures ({anonymous} such "
+    "answers in the period); see the team's experience results for all of it."
 )
 NO_POPULATION = (
     "No local population figures are recorded for this area, so rates against the local "
@@ -228,7 +234,7 @@ class Pcref:
     restrictive_practice: str
     outcomes: list[OutcomeGroup]
     outcome_years: int
-    experience: str
+    experience: ShareRow
 
 
 def _population(team_ids: Sequence[int]) -> tuple[dict[str, int], str]:
@@ -334,8 +340,30 @@ def pcref(team_ids: Sequence[int], *, as_of: date, disclosure: Disclosure,
         outcomes=outcome_breakdown(facts, by=by, as_of=as_of, years=outcome_years,
                                    disclosure=disclosure),
         outcome_years=outcome_years,
-        experience=EXPERIENCE_NOT_JOINED,
+        experience=_experience(team_ids, start, as_of, group_of, groups, disclosure),
     )
+
+
+def _experience(team_ids: Sequence[int], start: date, as_of: date, group_of, groups,
+                disclosure: Disclosure) -> ShareRow:
+    """FFT % positive by ethnic group: each person's latest named answer in the period."""
+    feedback = Feedback.objects.filter(team_id__in=team_ids, month__gte=start.replace(day=1),
+                                       month__lte=as_of).exclude(fft="")
+    latest: dict[int, str] = {}
+    for pid, fft in (feedback.filter(person__isnull=False, respondent=Respondent.PERSON)
+                     .order_by("month", "given_on").values_list("person_id", "fft")):
+        latest[pid] = fft
+    answered, positive = defaultdict(set), defaultdict(set)
+    for pid, fft in latest.items():
+        answered[group_of(pid)].add(pid)
+        if fft in FFT_POSITIVE:
+            positive[group_of(pid)].add(pid)
+    unnamed = feedback.filter(Q(person__isnull=True) | ~Q(respondent=Respondent.PERSON)).count()
+    return ShareRow(
+        "People who rated the service good or very good (Friends and Family Test)",
+        eq.share_breakdown({g: (len(positive[g]), len(answered[g])) for g in groups},
+                           disclosure),
+        EXPERIENCE_NOTE.format(anonymous=disclosure.count(unnamed).text))
 
 
 OUTCOME_KEYS = [o.value for o in Outcome]
