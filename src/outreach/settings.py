@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "outreach.api",
     "outreach.web",
     "outreach.synth",
+    "outreach.population",
 ]
 
 MIDDLEWARE = [

@@ -360,3 +360,22 @@ def write_region(out: Path, *, scale: str = "icb", multiplier: float = 1.0,
         if tmp.exists():
             shutil.rmtree(tmp)
     return Written(out, {k: v.num_rows for k, v in tables.items()})
+
+
+def write_mhsds(out: Path, *, scale: str = "icb", seed: int = DEFAULT_SEED,
+                multiplier: float = 1.0, end: date | None = None) -> str:
+    """`outreach synth --mhsds DIR`: write the region and say what was written."""
+    import time
+
+    if scale not in SCALES:
+        raise ValueError(f"Unknown MHSDS scale {scale}: use one of {', '.join(SCALES)}")
+    if multiplier <= 0:
+        raise ValueError("--multiplier must be above 0")
+    started = time.perf_counter()
+    w = write_region(out, scale=scale, multiplier=multiplier, seed=seed,
+                     end=end or DEFAULT_END)
+    lines = [f"Wrote a synthetic MHSDS-shaped region to {w.path}: scale {scale} x{multiplier:g}"
+             f" ({int(SCALES[scale] * multiplier):,} residents), seed {seed}"]
+    lines += [f"  {k:<32}{v:>12,}" for k, v in w.rows.items()]
+    lines.append(f"in {time.perf_counter() - started:.1f} s")
+    return "\n".join(lines)
