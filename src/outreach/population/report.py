@@ -94,7 +94,8 @@ def figures(result: CohortResult, *, audience: str = "commissioner",
         if g is None or seen.get(r["locality"], 0) is None:
             row["staff"] = {"needed": "*", "in_post": "*", "gap_fte": "*", "gap_cost": "*"}
         else:
-            row["staff"] = {"needed": f"{g.staff_needed:,.1f}", "in_post": f"{g.staff_in_post:,.1f}",
+            row["staff"] = {"needed": f"{g.staff_needed:,.1f}",
+                            "in_post": f"{g.staff_in_post:,.1f}",
                             "gap_fte": f"{g.gap_fte:,.1f}", "gap_cost": money(g.gap_cost)}
         out_rows.append(row)
     people_total = d.count(total.get("cohort", 0)).value or 0
