@@ -66,6 +66,14 @@ def spec_region() -> tuple[Region, dict[str, Expect]]:
     for day in ("2025-01-01", "2025-02-01"):
         r.contact(p, ref, day, attend="7")
     r.contact(p, ref, "2025-03-01")
+    p = person("dna-3-mostly-seen", E(caseload="cmht", why="3 DNAs are 20% of 15 contacts"))
+    ref = r.referral(p, "2024-01-01")
+    for day in ("2024-12-01", "2025-01-01", "2025-02-01"):
+        r.contact(p, ref, day, attend="3")
+    for month in ("2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09",
+                  "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"):
+        r.contact(p, ref, f"{month}-15")
+    r.contact(p, ref, "2025-03-20", attend="2")  # cancelled by the person: not counted
     p = person("dna-3-one-old", E(caseload="cmht", why="one DNA is outside the 365 days"))
     ref = r.referral(p, "2023-01-01")
     for day in ("2024-03-30", "2025-01-01", "2025-02-01"):

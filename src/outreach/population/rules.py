@@ -93,7 +93,8 @@ REASONS: tuple[Reason, ...] = (
     Reason("psychosis_referral", "psychosis",
            "Referred for first-episode or ongoing psychosis (reason 01/02)"),
     Reason("eip_referral", "psychosis", "Referred to early intervention in psychosis (A14)"),
-    Reason("repeated_dna", "disengagement", "Repeated did-not-attend in the window"),
+    Reason("repeated_dna", "disengagement",
+           "Repeated did-not-attend (3 or more, a quarter or more of contacts) in a year"),
     Reason("long_gap", "disengagement", "A long gap without an attended contact while open"),
     Reason("dna_discharge_rereferral", "disengagement",
            "Discharged after non-attendance, then re-referred"),
@@ -135,6 +136,8 @@ class CohortConfig:
     # Disengagement.
     engagement_window_days: int = 365
     dna_min: int = 3
+    # ... and at least this percentage of the attended-or-missed contacts in the window.
+    dna_percent: int = 25
     gap_days: int = 84
     pre_discharge_days: int = 90
     rereferral_days: int = 365
@@ -254,9 +257,13 @@ def _reason_rows(c: _Ctx) -> list[ir.Table]:
 
     # Disengagement, in the engagement window.
     w = cfg.engagement_window_days
-    dna = con.filter(con.AttendOrDNACode.isin(DNA) & c.between(con.CareContDate, w))
-    dna = dna.group_by("Person_ID").agg(n=dna.count())
-    out.append(_people(dna.filter(dna.n >= cfg.dna_min), "repeated_dna"))
+    arranged = con.filter(con.AttendOrDNACode.isin(DNA + ATTENDED)
+                          & c.between(con.CareContDate, w))
+    dna = arranged.group_by("Person_ID").agg(
+        n=arranged.AttendOrDNACode.isin(DNA).cast("int64").sum(), all=arranged.count())
+    out.append(_people(dna.filter((dna.n >= cfg.dna_min)
+                                  & (dna.n * 100 >= dna.all * cfg.dna_percent)),
+                       "repeated_dna"))
 
     seen = con.filter(con.AttendOrDNACode.isin(ATTENDED)
                       & con.ConsMechanismMH.isin(DIRECT_MECHANISMS))
