@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("outreach.clinical.urls")),
     path("", include("outreach.governance.urls")),
     path("", include("outreach.visits.urls")),
+    path("", include("outreach.population.urls")),
     path("", include("outreach.web.urls")),
 ]

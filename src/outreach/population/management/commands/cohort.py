@@ -47,9 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--provider", action="store_true",
                             help="exact figures and the identifiable list (provider staff only)")
         parser.add_argument("--threads", type=int, help="engine threads or Spark cores")
+        parser.add_argument("--save", action="store_true",
+                            help="keep the commissioners' (suppressed) figures for the "
+                                 "population page")
 
     def handle(self, *args, data, engine, out, json: bool, period_end, config,
-               workforce_config, staff, provider, threads, **options):
+               workforce_config, staff, provider, threads, save, **options):
         started = time.perf_counter()
 
         def progress(msg: str) -> None:
@@ -70,6 +73,14 @@ class Command(BaseCommand):
             raise CommandError(exc.report()) from exc
         in_post = _staff(staff) if staff else None
         fig = figures(result, audience=audience, workforce=wf, staff_in_post=in_post)
+        if save:
+            from outreach.population.models import CohortRun
+
+            shown = fig if audience == AUDIENCES[0] else figures(
+                result, audience=AUDIENCES[0], workforce=wf, staff_in_post=in_post)
+            CohortRun.objects.create(data=str(data), engine=engine,
+                                     period_end=result.config.period_end, figures=shown)
+            progress("saved the commissioners' figures for the population page")
         if out:
             written = write_report(result, out, audience=audience, workforce=wf,
                                    staff_in_post=in_post)
