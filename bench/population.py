@@ -398,7 +398,7 @@ def variant(name: str, data: Path, threads: int) -> dict:
     elif name == "sql-duckdb":
         for n in TABLES:
             con.execute(f"CREATE VIEW {n} AS SELECT * FROM read_parquet('{data / n}.parquet')")
-        rows = con.execute(cohort_sql()).to_arrow_table().to_pylist()
+        rows = con.sql(cohort_sql()).to_arrow_table().to_pylist()
     elif name == "pandas":
         rows = cohort_pandas(data)
     elif name == "ibis-spark":

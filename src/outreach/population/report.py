@@ -192,6 +192,8 @@ padding:.5rem 1rem;background:#f0f4f5} .warning{border-left-color:#d5281b}
 <p class="inset warning">{{ f.multiplier_note }}</p>
 <h2>By locality</h2>
 {{ svg|safe }}
+<p>Bars: people meeting the criteria (dark part: already on an assertive outreach caseload).
+Red line: the multiplier estimate's range, for comparison only.</p>
 <table><thead><tr><th scope="col">Locality</th>
 {% for c in f.columns %}<th scope="col">{{ c.label }}</th>{% endfor %}
 <th scope="col">Multiplier estimate (not a count)</th></tr></thead><tbody>
