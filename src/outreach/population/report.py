@@ -92,11 +92,14 @@ def figures(result: CohortResult, *, audience: str = "commissioner",
         if r["locality"] == "All localities":
             g = totals(list(gaps.values()))
         if g is None or seen.get(r["locality"], 0) is None:
-            row["staff"] = {"needed": "*", "in_post": "*", "gap_fte": "*", "gap_cost": "*"}
+            row["staff"] = {"needed": "*", "in_post": "*", "gap_fte": "*", "gap_cost": "*",
+                            "values": [None] * 4}
         else:
             row["staff"] = {"needed": f"{g.staff_needed:,.1f}",
                             "in_post": f"{g.staff_in_post:,.1f}",
-                            "gap_fte": f"{g.gap_fte:,.1f}", "gap_cost": money(g.gap_cost)}
+                            "gap_fte": f"{g.gap_fte:,.1f}", "gap_cost": money(g.gap_cost),
+                            "values": [round(g.staff_needed, 1), round(g.staff_in_post, 1),
+                                       round(g.gap_fte, 1), round(g.gap_cost)]}
         out_rows.append(row)
     people_total = d.count(total.get("cohort", 0)).value or 0
     est = estimate(people_total, people_total, wf)
@@ -124,17 +127,21 @@ def figures(result: CohortResult, *, audience: str = "commissioner",
 
 
 def _csv(fig: dict[str, Any]) -> str:
+    """Numbers without separators; a suppressed figure as its symbol."""
     buf = io.StringIO()
     w = csv.writer(buf)
     keys = [c["key"] for c in fig["columns"]]
+
+    def cell(v: Any) -> Any:
+        return "*" if v is None else v
+
     w.writerow(["locality", *keys, "multiplier_low", "multiplier_high", "staff_needed_fte",
                 "staff_in_post_fte", "gap_fte", "gap_cost"])
     for r in fig["localities"]:
-        w.writerow([r["locality"], *(r[k]["text"] for k in keys), r["multiplier"]["low"]
-                    if r["multiplier"]["low"] is not None else "*",
-                    r["multiplier"]["high"] if r["multiplier"]["high"] is not None else "*",
-                    r["staff"]["needed"], r["staff"]["in_post"], r["staff"]["gap_fte"],
-                    r["staff"]["gap_cost"]])
+        st = r["staff"]  # numbers: FTE needed, in post, gap; cost of the gap in pounds
+        w.writerow([r["locality"], *(cell(r[k]["value"]) for k in keys),
+                    cell(r["multiplier"]["low"]), cell(r["multiplier"]["high"]),
+                    *(cell(v) for v in st["values"])])
     return buf.getvalue()
 
 
