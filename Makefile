@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run test install uv migrate demo serve lint test-core bench bench-api help
+.PHONY: run test install uv migrate demo serve lint test-core test-spark bench bench-api bench-population help
 
 help:
 	@echo "make run   - install, migrate, load the synthetic demo team, serve on 127.0.0.1:$(PORT)"
@@ -42,6 +42,13 @@ test: install
 
 test-core: install
 	$(RUN) pytest tests/core -p no:django --confcutdir=tests/core
+
+# Population rules on PySpark local mode (needs Java 17). `make test` runs these too.
+test-spark: install
+	$(RUN) pytest -m spark
+
+bench-population: install
+	$(RUN) python bench/population.py --spark 1,2,4
 
 bench-api: install
 	$(RUN) python bench/api_people.py

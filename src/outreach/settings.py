@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "outreach.api",
     "outreach.web",
     "outreach.synth",
+    "outreach.population",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("outreach.skills.urls")),
     path("", include("outreach.outcomes.urls")),
     path("", include("outreach.visits.urls")),
+    path("", include("outreach.population.urls")),
     path("", include("outreach.web.urls")),
 ]
