@@ -35,6 +35,7 @@ run: demo serve
 # pytest exits 5 when it collects no tests: that is a failure here, not a pass.
 test: install
 	scripts/ensure-chromium
+	scripts/ensure-java
 	$(RUN) ruff check src tests bench
 	$(RUN) lint-imports
 	$(RUN) python scripts/check_scoping.py
