@@ -40,7 +40,7 @@ from outreach.governance.config import suppression_config
 from outreach.records import selectors as records
 from outreach.records.services import ValidationFailed
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors, handled_redirect, remember_handled
+from outreach.web.forms import add_errors, handled, repeated
 
 TOO_MANY = ("A lot of feedback has come through this link in the last hour. Please try "
             "again later.")
@@ -150,8 +150,8 @@ def person_feedback_new(request, person_id: int, respondent: str):
     staff, person = _person(request, person_id)
     respondent = _respondent(respondent)
     if request.method == "POST":
-        if url := handled_redirect(request, request.POST.get("submission_key")):
-            return redirect(url)
+        if repeat := repeated(request):
+            return repeat
         form = StaffFeedbackForm(request.POST, respondent=respondent)
         if form.is_valid():
             d = form.cleaned_data
@@ -165,8 +165,7 @@ def person_feedback_new(request, person_id: int, respondent: str):
                 add_errors(form, exc.errors)
             else:
                 url = reverse("feedback-person", args=[person.pk]) + "?saved=1"
-                remember_handled(request, d["submission_key"], url)
-                return redirect(url)
+                return handled(request, form, url)
     else:
         form = StaffFeedbackForm(respondent=respondent, initial={
             "given_on": records.today(), "channel": "with_worker"})

@@ -14,7 +14,7 @@ from outreach.skills import selectors, services
 from outreach.skills.forms import AmendForm, TrainingForm, WithdrawForm
 from outreach.skills.models import TrainingRecord
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors, handled_redirect, remember_handled
+from outreach.web.forms import add_errors, handled, repeated
 
 TAGS = {Status.MET: "nhsuk-tag--green", Status.EXPIRING: "nhsuk-tag--orange",
         Status.EXPIRED: "nhsuk-tag--red", Status.MISSING: "nhsuk-tag--red"}
@@ -76,18 +76,12 @@ def staff_training(request, staff_id: int):
         "nav": "team", "saved": request.GET.get("saved")})
 
 
-def _repeat(request):
-    if request.method != "POST":
-        return None
-    url = handled_redirect(request, request.POST.get("submission_key"))
-    return redirect(url) if url else None
-
 
 @login_required
 def training_new(request, staff_id: int):
     manager = _manager(request)
     member = _member(manager, staff_id)
-    if repeat := _repeat(request):
+    if repeat := repeated(request):
         return repeat
     comps = selectors.competencies()
     if request.method == "POST":
@@ -103,8 +97,7 @@ def training_new(request, staff_id: int):
                 add_errors(form, exc.errors)
             else:
                 url = reverse("skills-staff", args=[member.pk]) + "?saved=1"
-                remember_handled(request, data.get("submission_key"), url)
-                return redirect(url)
+                return handled(request, form, url)
     else:
         initial = {}
         key = request.GET.get("competency")
