@@ -84,18 +84,38 @@ class MeasureBreakdown:
     note: str = ""
 
 
-def _tallies(measure: Measure, team_ids: Sequence[int], *, as_of: date, params: Mapping,
-             by: eq.By) -> tuple[dict[str, Tally], dict[str, int]] | None:
+class _Units:
+    """Unit rows fetched once per family and period, and people's demographics once each:
+    most measures share their family's query (about a dozen queries instead of forty)."""
+
+    def __init__(self, team_ids: Sequence[int], as_of: date, params: Mapping):
+        self.team_ids, self.as_of, self.params = list(team_ids), as_of, params
+        self.rows: dict[tuple, list[dict]] = {}
+        self.people: dict[int, eq.Demographics] = {}
+
+    def fetch(self, family, ws) -> list[dict]:
+        key = (family.key, tuple(ws))
+        if key not in self.rows:
+            sql, sql_params = _unit_sql(family, self.team_ids, ws, self.params, self.as_of)
+            rows = [r for r in _fetch(sql, sql_params) if r["k"] == HEADLINE]
+            new = sorted({r["person_id"] for r in rows} - self.people.keys())
+            self.people.update(demographics(new))
+            self.rows[key] = rows
+        return self.rows[key]
+
+
+def _tallies(measure: Measure, units: _Units, *, by: eq.By
+             ) -> tuple[dict[str, Tally], dict[str, int]] | None:
     """Each group's tally, and the number of people behind it (a figure counted in contacts
     can come from very few people)."""
     families = families_for(measure.key)
     if not families or families[0].key == "staff":
         return None
     family = families[0]
-    ws = windows(measure, as_of, params, trend=False)
-    sql, sql_params = _unit_sql(family, list(team_ids), ws, params, as_of)
-    rows = [r for r in _fetch(sql, sql_params) if r["k"] == HEADLINE]
-    people = demographics(sorted({r["person_id"] for r in rows}))
+    as_of = units.as_of
+    ws = windows(measure, as_of, units.params, trend=False)
+    rows = units.fetch(family, ws)
+    people = units.people
     out: dict[str, Tally] = {g: Tally(days=ws[-1].days) for g in eq.group_order(by)}
     behind: dict[str, set] = {g: set() for g in out}
     num_col, den_col = family.columns[measure.key]
@@ -122,9 +142,10 @@ def _tallies(measure: Measure, team_ids: Sequence[int], *, as_of: date, params: 
 def measure_breakdowns(team_ids: Sequence[int], *, by: eq.By, as_of: date, params: Mapping,
                        disclosure: Disclosure) -> list[MeasureBreakdown]:
     out = []
+    units = _Units(team_ids, as_of, params)
     for m in MEASURES:
         period = windows(m, as_of, params, trend=False)[-1].label
-        found = _tallies(m, team_ids, as_of=as_of, params=params, by=by)
+        found = _tallies(m, units, by=by)
         if found is None:
             out.append(MeasureBreakdown(m, period, [], NOT_ABOUT_PEOPLE))
             continue
