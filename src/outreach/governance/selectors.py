@@ -93,7 +93,7 @@ def _dt(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _date(value) -> date | None:
+def as_date(value) -> date | None:
     """A date from a raw row (SQLite returns text)."""
     if value is None or isinstance(value, date):
         return value
@@ -123,7 +123,7 @@ def _values(name: str, columns: Sequence[str], rows: Sequence[Sequence]) -> tupl
     return sql, [v for r in rows for v in r]
 
 
-def _fetch(sql: str, params: Sequence) -> list[dict]:
+def fetch_rows(sql: str, params: Sequence) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
@@ -464,7 +464,7 @@ UNIT_SQL = {
 }
 
 
-def _unit_sql(family: Family, team_ids, ws, params, as_of) -> tuple[str, list]:
+def units_sql(family: Family, team_ids, ws, params, as_of) -> tuple[str, list]:
     if family.key == "waits":
         return wait_units(team_ids, ws, params, as_of)
     return UNIT_SQL[family.key](team_ids, ws, params)
@@ -628,9 +628,9 @@ def _window_groups(members: list[Measure], by_measure: Mapping[str, list[Window]
 
 def _tally_family(results: Results, family: Family, members: list[Measure],
                   team_ids: list[int], ws: list[Window], params: Mapping, as_of: date) -> None:
-    unit_sql, unit_params = _unit_sql(family, team_ids, ws, params, as_of)
+    unit_sql, unit_params = units_sql(family, team_ids, ws, params, as_of)
     if family.key == "waits":
-        rows = _fetch(unit_sql, unit_params)
+        rows = fetch_rows(unit_sql, unit_params)
         _tally_waits(results, members, rows, as_of)
         return
     sums = sorted({c for m in members for c in family.columns[m.key]})
@@ -638,7 +638,7 @@ def _tally_family(results: Results, family: Family, members: list[Measure],
     extra = ", SUM(u.days) AS days_sum" if family.key == "intensity" else ""
     sql = (f"SELECT u.k, u.team_id, COUNT(*) AS units, {select}{extra} "
            f"FROM ({unit_sql}) u GROUP BY u.k, u.team_id")
-    for row in _fetch(sql, unit_params):
+    for row in fetch_rows(sql, unit_params):
         for m in members:
             num_col, den_col = family.columns[m.key]
             tally = results.tallies.setdefault(m.key, {}).setdefault(row["k"], {}).setdefault(
@@ -662,7 +662,7 @@ def _tally_waits(results: Results, members: list[Measure], rows: list[dict],
         for row in rows:
             tally = results.tallies.setdefault(m.key, {}).setdefault(row["k"], {}).setdefault(
                 row["team_id"], Tally(days=results._days(m.key, row["k"])))
-            since, reached = _date(row["since"]), _date(row["reached"])
+            since, reached = as_date(row["since"]), as_date(row["reached"])
             if row[done]:
                 tally.values.append((reached - since).days)
                 tally.denominator += 1
@@ -691,10 +691,10 @@ def drill_down(measure: Measure, team_id: int, *, as_of: date, params: Mapping,
     member of staff may see), and how many people behind the figure are not among them."""
     family = families_for(measure.key)[0]
     ws = [w for w in windows(measure, as_of, params, trend=False)]
-    unit_sql, unit_params = _unit_sql(family, [team_id], ws, params, as_of)
+    unit_sql, unit_params = units_sql(family, [team_id], ws, params, as_of)
     num_col, den_col = family.columns[measure.key]
     if family.key == "waits":
-        rows = [r for r in _fetch(unit_sql, unit_params) if r["k"] == HEADLINE]
+        rows = [r for r in fetch_rows(unit_sql, unit_params) if r["k"] == HEADLINE]
         done, waiting = ("w1", "waiting1") if num_col == "w1" else ("w2", "waiting2")
         rows = [r for r in rows if r[done] or r[waiting]]
         visible = set(person_ids)
@@ -702,7 +702,7 @@ def drill_down(measure: Measure, team_id: int, *, as_of: date, params: Mapping,
         for r in rows:
             if r["person_id"] not in visible:
                 continue
-            since, reached = _date(r["since"]), _date(r["reached"])
+            since, reached = as_date(r["since"]), as_date(r["reached"])
             days = (reached - since).days if reached else (as_of - since).days
             shown.append(UnitRow(r["person_id"], int(bool(r[done])), 1,
                                  {"since": since, "reached": reached, "days": days,
@@ -714,12 +714,12 @@ def drill_down(measure: Measure, team_id: int, *, as_of: date, params: Mapping,
         sql = (f"SELECT u.person_id, SUM(u.{num_col}) AS counted, SUM(u.{den_col}) AS of_units "
                f"FROM ({unit_sql}) u WHERE u.k = {HEADLINE} AND u.{den_col} > 0 "
                f"GROUP BY u.person_id")
-        rows = _fetch(sql, unit_params)
+        rows = fetch_rows(sql, unit_params)
         shown = [UnitRow(r["person_id"], int(r["counted"] or 0), int(r["of_units"] or 0), {})
                  for r in rows if r["person_id"] in visible]
     else:
         sql = f"SELECT u.* FROM ({unit_sql}) u WHERE u.k = {HEADLINE} AND u.{den_col} > 0"
-        rows = _fetch(sql, unit_params)
+        rows = fetch_rows(sql, unit_params)
         shown = [UnitRow(r["person_id"], int(r[num_col] or 0), int(r[den_col] or 0),
                          {k: v for k, v in r.items() if k not in ("k", "team_id")})
                  for r in rows if r["person_id"] in visible]
@@ -731,7 +731,7 @@ def practitioner_caseloads(team_id: int, *, as_of: date, params: Mapping) -> lis
     """The practitioners and consultants behind a team's workforce figures, on the day."""
     ws = windows(BY_KEY["practitioner_caseloads"], as_of, params, trend=False)
     unit_sql, unit_params = staff_units([team_id], ws, params)
-    rows = _fetch(f"SELECT u.* FROM ({unit_sql}) u WHERE u.k = {HEADLINE}", unit_params)
+    rows = fetch_rows(f"SELECT u.* FROM ({unit_sql}) u WHERE u.k = {HEADLINE}", unit_params)
     names = dict(StaffMember.objects.filter(pk__in=[r["staff_id"] for r in rows])
                  .values_list("pk", "name"))
     return sorted(({"name": names.get(r["staff_id"], ""), "fte": float(r["fte"]),
@@ -939,7 +939,7 @@ def _contact_figures(figs, team_ids, as_of, params) -> None:
     columns = ("f2f_num", "f2f_den", "weekend_num", "ooh_num", "ooh_den", "community",
                "successful", "support_contact", "minutes", "timed", "attended", "by_leader")
     select = ", ".join(f"SUM(u.{c}) AS {c}" for c in columns)
-    for row in _fetch(f"SELECT u.team_id, {select} FROM ({unit_sql}) u GROUP BY u.team_id",
+    for row in fetch_rows(f"SELECT u.team_id, {select} FROM ({unit_sql}) u GROUP BY u.team_id",
                       unit_params):
         for c in columns:
             figs[row["team_id"]][c] = int(row[c] or 0)

@@ -28,7 +28,7 @@ from outreach.core.outcomes import Outcome
 from outreach.core.suppression import Disclosure, Shown
 from outreach.experience.models import Feedback
 from outreach.governance import presenters
-from outreach.governance.selectors import _date, _fetch, _unit_sql, families_for
+from outreach.governance.selectors import as_date, families_for, fetch_rows, units_sql
 from outreach.outcomes.areas import imd_decile
 from outreach.outcomes.models import AreaPopulation
 from outreach.outcomes.selectors import PersonFacts, team_facts
@@ -96,8 +96,8 @@ class _Units:
     def fetch(self, family, ws) -> list[dict]:
         key = (family.key, tuple(ws))
         if key not in self.rows:
-            sql, sql_params = _unit_sql(family, self.team_ids, ws, self.params, self.as_of)
-            rows = [r for r in _fetch(sql, sql_params) if r["k"] == HEADLINE]
+            sql, sql_params = units_sql(family, self.team_ids, ws, self.params, self.as_of)
+            rows = [r for r in fetch_rows(sql, sql_params) if r["k"] == HEADLINE]
             new = sorted({r["person_id"] for r in rows} - self.people.keys())
             self.people.update(demographics(new))
             self.rows[key] = rows
@@ -129,7 +129,7 @@ def _tallies(measure: Measure, units: _Units, *, by: eq.By
         if family.key == "waits":
             done, waiting = ("w1", "waiting1") if num_col == "w1" else ("w2", "waiting2")
             if r[done]:
-                t.values.append((_date(r["reached"]) - _date(r["since"])).days)
+                t.values.append((as_date(r["reached"]) - as_date(r["since"])).days)
                 t.denominator += 1
             elif r[waiting]:
                 t.still_waiting += 1
