@@ -177,4 +177,4 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 # Not an MHSDS table: the area-of-residence lookup (LSOA 2011 code to IMD decile, 1 the most
 # deprived tenth) that `data.load` registers beside the tables. The one shipped is synthetic
 # (src/outreach/outcomes/data/README.md); a deployment replaces it with the published one.
-IMD_LOOKUP = "_lsoa_imd"
+IMD_LOOKUP = "LSOA_IMD_LOOKUP"  # no leading "_": Spark skips such files as hidden
