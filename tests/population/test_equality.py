@@ -129,6 +129,7 @@ def test_commissioners_never_see_the_group_of_3_nor_the_one_that_would_give_it_a
     mixed = rows["Mixed or multiple ethnic groups"]
     assert black["cohort"] == {"text": "*", "value": None}
     assert mixed["cohort"] == {"text": "*", "value": None}  # secondary suppression
+    assert mixed["cohort_not_on_ao"]["value"] is None  # its parts are hidden with it
     assert rows["White"]["cohort"] == {"text": "10", "value": 10}
     assert rows[TOTAL]["cohort"]["value"] == 15
     assert black["rate"]["text"] == "*" and black["rate"]["low"] is None

@@ -66,6 +66,9 @@ def _breakdown(rows: list[dict[str, Any]], by: str, d: Disclosure) -> dict[str, 
     1,000 SMI-known with its Wilson interval, hidden with any count it would give away."""
     keys = [k for k, _ in GROUP_COLUMNS_SHOWN]
     hidden = {k: hidden_groups({r["group"]: int(r[k]) for r in rows}, d) for k in keys}
+    # The parts of a hidden cohort are hidden with it (they add up to it).
+    for k in ("cohort_on_ao", "cohort_not_on_ao"):
+        hidden[k] |= hidden["cohort"]
     total = {"group": TOTAL, **{k: sum(int(r[k]) for r in rows)
                                 for k in (*keys, "cohort_smi_known")}}
     out = []
