@@ -6,6 +6,7 @@ the examples in docs/population.md. Period end: 2025-03-31 (the default)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from tests.population.builders import Region
@@ -28,8 +29,22 @@ def spec_region() -> tuple[Region, dict[str, Expect]]:
     r = Region()
     x: dict[str, Expect] = {}
 
+    # Demographics dealt in turn (they change no reason), so that the engines are compared
+    # on every kind of group too, including not known.
+    demo = itertools.cycle([
+        {"EthnicCategory": "A", "AgeRepPeriodEnd": 17, "Gender": "1",
+         "LSOA2011": "E01900004"},
+        {"EthnicCategory": "M", "AgeRepPeriodEnd": 30, "Gender": "2",
+         "LSOA2011": "E01900003"},
+        {"EthnicCategory": None, "AgeRepPeriodEnd": None, "Gender": "X", "LSOA2011": None},
+        {"EthnicCategory": "99", "AgeRepPeriodEnd": 70, "Gender": "9",
+         "LSOA2011": "E01999999"},
+        {"EthnicCategory": "H", "AgeRepPeriodEnd": 45, "Gender": None,
+         "LSOA2011": " e01900001"},
+    ])
+
     def person(pid: str, expect: Expect, locality: str = "E08000001") -> str:
-        r.person(pid, locality)
+        r.person(pid, locality, **next(demo))
         x[pid] = expect
         return pid
 

@@ -41,7 +41,7 @@ def test_commissioners_get_suppressed_counts_and_no_people(region, tmp_path):
     out = tmp_path / "report"
     _run("cohort", data=region, out=out)
     assert sorted(p.name for p in out.iterdir()) == [
-        "cohort-by-locality.csv", "report.html", "summary.json"]
+        "cohort-by-ethnicity.csv", "cohort-by-locality.csv", "report.html", "summary.json"]
     rows = list(csv.DictReader(open(out / "cohort-by-locality.csv")))
     assert rows[-1]["locality"] == "All localities"
     for r in rows:

@@ -25,6 +25,7 @@ def test_saved_run_is_shown_to_commissioners_suppressed(commissioner, region):
     assert run.figures["audience"] == "commissioner"  # even from a provider run
     html = login(commissioner).get("/population/cohort/").content.decode()
     assert "Multiplier estimate (not a count)" in html
+    assert "By ethnic group" in html and "Cohort rate per 1,000 SMI-known" in html
     for r in run.figures["localities"]:
         assert r["locality"] in html
         assert r["cohort"]["text"] == "*" or r["cohort"]["value"] % 5 == 0

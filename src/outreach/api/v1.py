@@ -426,3 +426,7 @@ api.add_router("/governance", governance_router)
 from outreach.api.outcomes import router as outcomes_router  # noqa: E402
 
 api.add_router("/governance", outcomes_router)
+
+from outreach.api.population import router as population_router  # noqa: E402
+
+api.add_router("/governance/population", population_router)

@@ -5,11 +5,16 @@ a column of the wrong type (Parquet: its declared type; CSV: every value must pa
 value missing where it is required, a code not in the table's code list, a duplicate key
 (two rows for one person in MHS001MPI, one referral or contact id twice). The report names
 the file, the column, how many rows and up to three example rows (the CSV line number, or
-the row's id).
+the row's id). An optional column (MHS001MPI.EthnicCategory) may be left out: it is read as
+empty and `Loaded.missing_columns` says so, for the report.
+
+The area-of-residence lookup (LSOA 2011 code to IMD decile) is registered beside the tables
+as `schema.IMD_LOOKUP`; the one shipped is synthetic (outreach/outcomes/data/README.md).
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from outreach.population.schema import DATE, INT, STRING, TABLES, Table
+from outreach.population.schema import DATE, IMD_LOOKUP, INT, STRING, TABLES, Table
 
 LINE = "_line"  # the CSV line number kept for the report (1 is the header)
 EXAMPLES = 3
@@ -71,6 +76,7 @@ class Loaded:
     tables: dict[str, ir.Table]
     files: dict[str, Path]
     raw: dict[str, ir.Table] = field(default_factory=dict)
+    missing_columns: list[tuple[str, str]] = field(default_factory=list)  # (table, column)
 
 
 def find_files(data: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -103,11 +109,28 @@ def _check_parquet_schema(path: Path, spec: Table) -> list[Problem]:
     problems = []
     for c in spec.columns:
         if c.name not in schema.names:
-            problems.append(Problem(path.name, c.name, NO_COLUMN))
+            if not c.optional:
+                problems.append(Problem(path.name, c.name, NO_COLUMN))
         elif not _arrow_type_ok(schema.field(c.name).type, c.type):
             got = schema.field(c.name).type
             problems.append(Problem(path.name, c.name, WRONG_TYPE.format(got=got, want=c.type)))
     return problems
+
+
+def _arrow_type(want: str) -> pa.DataType:
+    return pa.date32() if want == DATE else pa.int64() if want == INT else pa.string()
+
+
+def imd_lookup() -> pa.Table:
+    """The LSOA 2011 code to IMD decile lookup (synthetic: see outcomes/data/README.md)."""
+    from outreach.outcomes.areas import LOOKUP
+
+    return pacsv.read_csv(LOOKUP, convert_options=pacsv.ConvertOptions(
+        column_types={"lsoa_code": pa.string(), "imd_decile": pa.int64()}))
+
+
+def _missing_optional(t: ir.Table, spec: Table) -> list[str]:
+    return [c.name for c in spec.columns if c.optional and c.name not in t.columns]
 
 
 def _parse_value(text: str, want: str) -> Any:
@@ -127,11 +150,14 @@ def read_csv(path: Path, spec: Table) -> tuple[pa.Table | None, list[Problem]]:
         ),
     )
     problems = [Problem(path.name, c.name, NO_COLUMN)
-                for c in spec.columns if c.name not in table.column_names]
+                for c in spec.columns if c.name not in table.column_names and not c.optional]
     if problems:
         return None, problems
     cols = {}
     for c in spec.columns:
+        if c.name not in table.column_names:  # an optional column left out
+            cols[c.name] = pa.nulls(table.num_rows, _arrow_type(c.type))
+            continue
         col = pc.utf8_trim_whitespace(table[c.name])
         col = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
         if c.type == STRING:
@@ -151,6 +177,11 @@ def read_csv(path: Path, spec: Table) -> tuple[pa.Table | None, list[Problem]]:
         cols[c.name] = pa.array(values, pa.date32() if c.type == DATE else pa.int64())
     cols[LINE] = pa.array(range(2, table.num_rows + 2), pa.int64())
     return pa.table(cols), problems
+
+
+def _csv_header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return [h.strip() for h in next(csv.reader(f), [])]
 
 
 def _examples(t: ir.Table, spec: Table, column: str) -> tuple[str, ...]:
@@ -201,7 +232,18 @@ def load(data: Path, backend: Any, *, scratch: Path | None = None,
     data = Path(data)
     files, problems = find_files(data)
     raw: dict[str, ir.Table] = {}
+    missing: list[tuple[str, str]] = []
     spark = backend.name == "pyspark"
+
+    def register(name: str, arrow: pa.Table) -> ir.Table:
+        if spark:
+            if scratch is None:  # pragma: no cover - run() always gives one
+                raise ValueError("Spark reads CSV input through a scratch directory")
+            p = scratch / f"{name}.parquet"
+            pq.write_table(arrow, p)
+            return backend.read_parquet(str(p), table_name=name)
+        return backend.create_table(name, arrow, temp=True, overwrite=True)
+
     for name, path in files.items():
         spec = TABLES[name]
         progress(f"reading {path.name}")
@@ -209,24 +251,24 @@ def load(data: Path, backend: Any, *, scratch: Path | None = None,
             found = _check_parquet_schema(path, spec)
             problems += found
             if not found:
-                raw[name] = backend.read_parquet(str(path), table_name=name)
+                t = backend.read_parquet(str(path), table_name=name)
+                gone = _missing_optional(t, spec)
+                missing += [(name, c) for c in gone]
+                raw[name] = t.mutate(**{c: ibis.null().cast(spec.col[c].type) for c in gone})
         else:
             arrow, found = read_csv(path, spec)
             problems += found
             if arrow is None:
                 continue
-            if spark:
-                if scratch is None:  # pragma: no cover - run() always gives one
-                    raise ValueError("Spark reads CSV input through a scratch directory")
-                p = scratch / f"{name}.parquet"
-                pq.write_table(arrow, p)
-                raw[name] = backend.read_parquet(str(p), table_name=name)
-            else:
-                raw[name] = backend.create_table(name, arrow, temp=True, overwrite=True)
+            header = _csv_header(path)
+            missing += [(name, c.name) for c in spec.columns
+                        if c.optional and c.name not in header]
+            raw[name] = register(name, arrow)
     for name, t in raw.items():
         progress(f"checking {name}")
         problems += _check_values(name, t, TABLES[name], files[name].name)
     if problems:
         raise InvalidInput(problems)
     tables = {n: t.select(*TABLES[n].names) for n, t in raw.items()}
-    return Loaded(backend, tables, files, raw)
+    tables[IMD_LOOKUP] = register(IMD_LOOKUP, imd_lookup())
+    return Loaded(backend, tables, files, raw, missing)

@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from outreach.core.equality import BY_TITLES, By, hidden_groups, wilson
 from outreach.core.suppression import Disclosure, SuppressionConfig
 from outreach.core.workforce import WorkforceConfig, demand_capacity, estimate, totals
 from outreach.population.rules import (
@@ -35,6 +36,84 @@ from outreach.population.rules import (
 from outreach.population.run import CohortResult
 
 AUDIENCES = ("commissioner", "provider")
+DEFAULT_BY = (By.ETHNICITY.value,)  # always in the report, like the locality table
+GROUP_COLUMNS_SHOWN = (
+    ("smi_known", "SMI cohort known to secondary care"),
+    ("cohort", "People meeting the criteria"),
+    ("cohort_on_ao", "On an AO caseload"),
+    ("cohort_not_on_ao", "Not on an AO caseload"),
+)
+RATE_NOTE = (
+    "Cohort rate: people meeting the criteria who are in the SMI cohort known to secondary "
+    "care, per 1,000 of that cohort, with a 95% confidence interval (Wilson). Where two "
+    "groups' intervals overlap the difference may be chance; a rate is not shown when its "
+    "count would be hidden."
+)
+IMD_NOTE = (
+    "Deprivation is the Index of Multiple Deprivation decile of the area of residence "
+    "(MHS001MPI.LSOA2011); decile 1 is the most deprived tenth. No LSOA, or one not in the "
+    "lookup, counts as not known."
+)
+NO_ETHNICITY = (
+    "MHS001MPI has no EthnicCategory column: everyone is counted as not stated or not known."
+)
+TOTAL = "All people"
+
+
+def _breakdown(rows: list[dict[str, Any]], by: str, d: Disclosure) -> dict[str, Any]:
+    """One breakdown for one audience: counts through the disclosure rule, with secondary
+    suppression column by column (core.equality.hidden_groups), and the cohort rate per
+    1,000 SMI-known with its Wilson interval, hidden with any count it would give away."""
+    keys = [k for k, _ in GROUP_COLUMNS_SHOWN]
+    hidden = {k: hidden_groups({r["group"]: int(r[k]) for r in rows}, d) for k in keys}
+    # The parts of a hidden cohort are hidden with it (they add up to it).
+    for k in ("cohort_on_ao", "cohort_not_on_ao"):
+        hidden[k] |= hidden["cohort"]
+    total = {"group": TOTAL, **{k: sum(int(r[k]) for r in rows)
+                                for k in (*keys, "cohort_smi_known")}}
+    out = []
+    for r in [*rows, total]:
+        row: dict[str, Any] = {"group": r["group"]}
+        for k in keys:
+            s = d.count(0) if r["group"] in hidden[k] else d.count(int(r[k]))
+            row[k] = {"text": s.text, "value": s.value}
+        num, den = int(r["cohort_smi_known"]), int(r["smi_known"])
+        rate_hidden = (r["group"] in hidden["smi_known"] or r["group"] in hidden["cohort"]
+                       or d.is_small(num) or d.is_small(den))
+        if rate_hidden:
+            sym = d.count(0).text
+            row["rate"] = {"text": sym, "value": None, "low": None, "high": None,
+                           "interval": sym, "hidden": True}
+        elif den == 0:
+            row["rate"] = {"text": "no one known", "value": None, "low": None, "high": None,
+                           "interval": "", "hidden": False}
+        else:
+            lo, hi = wilson(num, den)  # type: ignore[misc]
+            row["rate"] = {"text": f"{1000 * num / den:,.1f}",
+                           "value": round(1000 * num / den, 1),
+                           "low": round(1000 * lo, 1), "high": round(1000 * hi, 1),
+                           "interval": f"{1000 * lo:,.1f} to {1000 * hi:,.1f}",
+                           "hidden": False}
+        out.append(row)
+    title = BY_TITLES[By(by)]
+    return {"by": by, "title": title, "heading": f"By {title[0].lower()}{title[1:]}",
+            "rows": out}
+
+
+def equality(result: CohortResult, d: Disclosure, by: tuple[str, ...] = DEFAULT_BY
+             ) -> dict[str, Any]:
+    """The breakdowns asked for (ethnicity always first), with the notes that go with them."""
+    wanted = [b.value for b in By if b.value in {*DEFAULT_BY, *by}]
+    notes = [RATE_NOTE]
+    if ("MHS001MPI", "EthnicCategory") in result.missing_columns:
+        notes.append(NO_ETHNICITY)
+    if By.IMD.value in wanted:
+        notes.append(IMD_NOTE)
+    return {
+        "columns": [{"key": k, "label": label} for k, label in GROUP_COLUMNS_SHOWN],
+        "sections": [_breakdown(result.groups[b], b, d) for b in wanted if b in result.groups],
+        "notes": notes,
+    }
 MULTIPLIER_NOTE = (
     "The multiplier estimate is 10-15% of the SMI cohort known to secondary care, as in "
     "NHS England's regional model. It is not a count of anyone and must not be used for "
@@ -54,8 +133,10 @@ COLUMNS = (
 def figures(result: CohortResult, *, audience: str = "commissioner",
             suppression: SuppressionConfig | None = None,
             workforce: WorkforceConfig | None = None,
-            staff_in_post: dict[str, float] | None = None) -> dict[str, Any]:
-    """Every figure of the report for one audience, as {text, value} pairs."""
+            staff_in_post: dict[str, float] | None = None,
+            by: tuple[str, ...] = DEFAULT_BY) -> dict[str, Any]:
+    """Every figure of the report for one audience, as {text, value} pairs; `by` adds
+    breakdowns by age, sex or deprivation to the one by ethnic group."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
     d = Disclosure.exact() if audience == "provider" else Disclosure.suppressed(suppression)
@@ -123,6 +204,7 @@ def figures(result: CohortResult, *, audience: str = "commissioner",
             "estimated: AO caseload at the low end of the staffing ratio",
         },
         "multiplier_note": MULTIPLIER_NOTE,
+        "equality": equality(result, d, by),
     }
 
 
@@ -145,13 +227,32 @@ def _csv(fig: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+def _group_csv(section: dict[str, Any]) -> str:
+    """One breakdown: numbers without separators; a hidden figure as its symbol."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    keys = [k for k, _ in GROUP_COLUMNS_SHOWN]
+    w.writerow(["group", *keys, "rate_per_1000_smi_known", "rate_low", "rate_high"])
+    for r in section["rows"]:
+        rate = r["rate"]
+        sym = rate["text"] if rate["hidden"] else ""  # no one known: left empty
+        w.writerow([r["group"], *(r[k]["text"] if r[k]["value"] is None else r[k]["value"]
+                                  for k in keys),
+                    *(sym if rate["value"] is None else rate[k]
+                      for k in ("value", "low", "high"))])
+    return buf.getvalue()
+
+
 def _people_csv(result: CohortResult) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["Person_ID", "locality", "caseload", "reasons"])
+    w.writerow(["Person_ID", "locality", "caseload", "reasons", "ethnic_group", "age_band",
+                "sex", "imd_group"])
     for p in result.people or []:
         why = "; ".join(REASON_LABELS[n] for n in REASON_NAMES if p[n])
-        w.writerow([p["Person_ID"], p["locality"], CASELOAD_LABELS[p["caseload"]], why])
+        w.writerow([p["Person_ID"], p["locality"], CASELOAD_LABELS[p["caseload"]], why,
+                    *(p.get(k, "") for k in ("ethnic_group", "age_band", "sex",
+                                             "imd_group"))])
     return buf.getvalue()
 
 
@@ -225,6 +326,16 @@ to £{{ "{:,.1f}".format(f.workforce.high.annual_cost / 1e6) }}m a year.</p>
 <td>{{ r.staff.needed }}</td><td>{{ r.staff.in_post }}</td><td>{{ r.staff.gap_fte }}</td>
 <td>{{ r.staff.gap_cost }}</td></tr>{% endfor %}</tbody></table>
 <p>Staff in post: {{ f.workforce.staff_in_post_source }}.</p>
+{% for sec in f.equality.sections %}
+<h2>{{ sec.heading }}</h2>
+<table><thead><tr><th scope="col">{{ sec.title }}</th>
+{% for c in f.equality.columns %}<th scope="col">{{ c.label }}</th>{% endfor %}
+<th scope="col">Cohort rate per 1,000 SMI-known</th><th scope="col">95% interval</th>
+</tr></thead><tbody>{% for r in sec.rows %}<tr><th scope="row">{{ r.group }}</th>
+{% for c in f.equality.columns %}<td>{{ r[c.key].text }}</td>{% endfor %}
+<td>{{ r.rate.text }}</td><td>{{ r.rate.interval }}</td></tr>{% endfor %}</tbody></table>
+{% endfor %}
+{% for n in f.equality.notes %}<p class="inset">{{ n }}</p>{% endfor %}
 </body></html>
 """
 
@@ -237,14 +348,18 @@ def render_html(fig: dict[str, Any]) -> str:
 def write_report(result: CohortResult, out: Path, *, audience: str = "commissioner",
                  suppression: SuppressionConfig | None = None,
                  workforce: WorkforceConfig | None = None,
-                 staff_in_post: dict[str, float] | None = None) -> list[Path]:
-    """Write report.html, cohort-by-locality.csv and summary.json (and, for providers,
-    cohort-people.csv) into `out`, all or nothing."""
+                 staff_in_post: dict[str, float] | None = None,
+                 by: tuple[str, ...] = DEFAULT_BY) -> list[Path]:
+    """Write report.html, cohort-by-locality.csv, cohort-by-<breakdown>.csv (ethnicity
+    always) and summary.json (and, for providers, cohort-people.csv) into `out`, all or
+    nothing."""
     fig = figures(result, audience=audience, suppression=suppression, workforce=workforce,
-                  staff_in_post=staff_in_post)
+                  staff_in_post=staff_in_post, by=by)
     files = {
         "report.html": render_html(fig),
         "cohort-by-locality.csv": _csv(fig),
+        **{f"cohort-by-{sec['by']}.csv": _group_csv(sec)
+           for sec in fig["equality"]["sections"]},
         "summary.json": json.dumps(fig, indent=2),
     }
     if audience == "provider" and result.people is not None:

@@ -7,8 +7,9 @@ description; reasons group into *criteria*; a person is in the cohort when the r
 criteria are met and enough of the others are. Every threshold is in `CohortConfig`.
 
 Inputs: `tables`, a mapping of MHSDS table name to an Ibis table with the columns of
-`schema.TABLES` (optional tables may be absent). Outputs (`person_reasons`, `by_locality`)
-are Ibis expressions; nothing is executed here.
+`schema.TABLES` (optional tables may be absent), and the area lookup `schema.IMD_LOOKUP`
+(absent: every deprivation decile is not known). Outputs (`person_reasons`, `by_locality`,
+`by_group`) are Ibis expressions; nothing is executed here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+
+from outreach.core.equality import (
+    AGE_BANDS,
+    ETHNIC_CATEGORIES,
+    NOT_KNOWN,
+    SEXES,
+    By,
+    imd_group,
+)
+from outreach.population.schema import IMD_LOOKUP
 
 # --- code groups (mhsds.md) --------------------------------------------------------------
 
@@ -388,9 +399,42 @@ def _caseload_now(c: _Ctx) -> ir.Table:
     return best.select(Person_ID=best.Person_ID, caseload=label)
 
 
+# The equality groups (core.equality) as columns of person_reasons.
+GROUP_COLUMNS = {By.ETHNICITY: "ethnic_group", By.AGE: "age_band", By.SEX: "sex",
+                 By.IMD: "imd_group"}
+
+
+def _demographics(tables: Mapping[str, ir.Table]) -> ir.Table:
+    """(Person_ID, locality, ethnic_group, age_band, sex, imd_group) from MHS001MPI: the
+    groups of core.equality, worked out by the engine. Age is AgeRepPeriodEnd (the age at the
+    end of the reporting period); deprivation is the IMD decile of the LSOA of residence."""
+    mpi = tables["MHS001MPI"]
+    code = mpi.EthnicCategory.strip().upper()
+    ethnic = ibis.cases(*[(code == k, g.value) for k, (_, g) in ETHNIC_CATEGORIES.items()],
+                        else_=NOT_KNOWN)
+    age = mpi.AgeRepPeriodEnd
+    age_band = ibis.cases(
+        *[((age >= lo) & (age <= hi) if hi is not None else age >= lo, label)
+          for lo, hi, label in AGE_BANDS], else_=NOT_KNOWN)
+    gender = mpi.Gender.strip().upper()
+    sex = ibis.cases(*[(gender == k, v) for k, v in SEXES.items() if k != "X"],
+                     else_=NOT_KNOWN)
+    p = mpi.select(Person_ID=mpi.Person_ID, locality=mpi.LADistrictAuth, ethnic_group=ethnic,
+                   age_band=age_band, sex=sex, lsoa=mpi.LSOA2011.strip().upper())
+    lookup = tables.get(IMD_LOOKUP)
+    if lookup is None:
+        return p.select(*[c for c in p.columns if c != "lsoa"],
+                        imd_group=ibis.literal(NOT_KNOWN))
+    lk = lookup.select(lsoa=lookup.lsoa_code, decile=lookup.imd_decile)
+    p = p.join(lk, "lsoa", how="left")
+    imd = ibis.cases(*[(p.decile == d, imd_group(d)) for d in range(1, 11)], else_=NOT_KNOWN)
+    return p.select(*[c for c in p.columns if c not in ("lsoa", "decile")], imd_group=imd)
+
+
 def person_reasons(tables: Mapping[str, ir.Table], cfg: CohortConfig) -> ir.Table:
-    """One row per person in MHS001MPI: locality, a boolean per reason and per criterion,
-    `in_cohort`, `smi_known` and the caseload they are on at the period end."""
+    """One row per person in MHS001MPI: locality, the equality groups (GROUP_COLUMNS), a
+    boolean per reason and per criterion, `in_cohort`, `smi_known` and the caseload they are
+    on at the period end."""
     c = _Ctx(tables, cfg)
     rows = _reason_rows(c)
     allr = rows[0]
@@ -399,11 +443,11 @@ def person_reasons(tables: Mapping[str, ir.Table], cfg: CohortConfig) -> ir.Tabl
     flags = allr.group_by("Person_ID").agg(
         **{n: (allr.reason == n).any() for n in (*REASON_NAMES, "_smi", "_open_smi_window")}
     )
-    mpi = tables["MHS001MPI"]
-    p = mpi.select(Person_ID=mpi.Person_ID, locality=mpi.LADistrictAuth)
+    p = _demographics(tables)
     p = p.join(flags, "Person_ID", how="left")
     p = p.join(_caseload_now(c), "Person_ID", how="left")
     cols: dict[str, Any] = {"Person_ID": p.Person_ID, "locality": p.locality}
+    cols.update({col: p[col] for col in GROUP_COLUMNS.values()})
     for n in REASON_NAMES:
         cols[n] = p[n].fill_null(False)
     crit: dict[str, Any] = {}
@@ -450,3 +494,23 @@ def by_locality(persons: ir.Table) -> ir.Table:
         aggs[f"cohort_{k}"] = (coh & (p.caseload == k)).cast("int64").sum()
     aggs["ao_caseload"] = (p.caseload == "ao").cast("int64").sum()
     return p.group_by("locality").agg(**aggs).order_by("locality")
+
+
+GROUP_COUNTS = ("smi_known", "cohort", "cohort_smi_known", "cohort_on_ao", "cohort_not_on_ao")
+
+
+def by_group(persons: ir.Table, by: str | By | tuple[str | By, ...]) -> ir.Table:
+    """Counts by equality group (exact; suppression and intervals are for the report): people
+    in the SMI cohort known to secondary care, in the cohort, in the cohort and SMI-known (the
+    numerator of the cohort rate per 1,000 SMI-known), on an AO caseload or not. `by` is one
+    breakdown or several (a cross-tabulation the caller can add up: one query for all)."""
+    keys = [GROUP_COLUMNS[By(b)] for b in ((by,) if isinstance(by, str) else by)]
+    p = persons
+    coh = p.in_cohort
+    return p.group_by(keys).agg(
+        smi_known=p.smi_known.cast("int64").sum(),
+        cohort=coh.cast("int64").sum(),
+        cohort_smi_known=(coh & p.smi_known).cast("int64").sum(),
+        cohort_on_ao=(coh & (p.caseload == "ao")).cast("int64").sum(),
+        cohort_not_on_ao=(coh & (p.caseload != "ao")).cast("int64").sum(),
+    ).order_by(keys)

@@ -15,12 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from outreach.core.equality import By, group_order
 from outreach.population.data import load
 from outreach.population.engines import connect
 from outreach.population.rules import (
     CRITERION_NAMES,
+    GROUP_COLUMNS,
+    GROUP_COUNTS,
     REASON_NAMES,
     CohortConfig,
+    by_group,
     by_locality,
     person_reasons,
 )
@@ -37,9 +41,28 @@ class CohortResult:
     reasons: dict[str, int]  # people in the cohort with each reason and criterion
     people: list[dict[str, Any]] | None = None  # the cohort, identifiable: providers only
     seconds: dict[str, float] = field(default_factory=dict)
+    # Exact counts (rules.GROUP_COUNTS) by equality group, per breakdown ("ethnicity", ...),
+    # every group of core.equality.group_order in order, empty ones included.
+    groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    missing_columns: list[tuple[str, str]] = field(default_factory=list)  # (table, column)
 
     def total(self, key: str) -> int:
         return sum(r[key] for r in self.localities)
+
+
+def marginals(cross: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each breakdown from the cross-tabulation by every group column (one query for all):
+    the counts added up per group, every group listed in reading order."""
+    out = {}
+    for by in By:
+        col = GROUP_COLUMNS[by]
+        sums = {g: dict.fromkeys(GROUP_COUNTS, 0) for g in group_order(by)}
+        for r in cross:
+            row = sums.setdefault(r[col], dict.fromkeys(GROUP_COUNTS, 0))
+            for k in GROUP_COUNTS:
+                row[k] += int(r[k] or 0)
+        out[by.value] = [{"group": g, **v} for g, v in sums.items()]
+    return out
 
 
 def latest_contact(tables: dict[str, Any]) -> date | None:
@@ -78,6 +101,9 @@ def run_cohort(data: Path, *, engine: str = "duckdb", config: CohortConfig | Non
         counts = coh.aggregate(**{n: coh[n].cast("int64").sum()
                                   for n in (*REASON_NAMES, *CRITERION_NAMES)})
         reasons = {k: int(v or 0) for k, v in counts.to_pyarrow().to_pylist()[0].items()}
+        progress("counting by ethnic group, age band, sex and deprivation")
+        cross = by_group(persons, tuple(By)).to_pyarrow().to_pylist()
+        groups = marginals(cross)
         people = None
         if identifiable:
             progress("listing the people in the cohort")
@@ -85,4 +111,5 @@ def run_cohort(data: Path, *, engine: str = "duckdb", config: CohortConfig | Non
         seconds["rules"] = time.perf_counter() - t2
     seconds["total"] = time.perf_counter() - t0
     progress(f"done in {seconds['total']:.1f} s")
-    return CohortResult(cfg, engine, str(data), localities, reasons, people, seconds)
+    return CohortResult(cfg, engine, str(data), localities, reasons, people, seconds, groups,
+                        list(loaded.missing_columns))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from outreach.core.equality import ETHNIC_CATEGORIES
+
 STRING = "string"
 DATE = "date"
 INT = "int64"
@@ -61,6 +63,9 @@ SETTLED_ACCOMMODATION = _codes("Y", "N", "Z", "9")
 # EMPLOYMENT STATUS (NHS Data Dictionary; not in mhsds.md, so UNCERTAIN there).
 EMPLOYMENT_STATUS = _codes(_nn(1, 8), "ZZ")
 DIAG_SCHEME = _codes("01", "02", "04", "05", "06")
+# ETHNIC CATEGORY (NHS Data Dictionary; mhsds.md: A-H, J-N, P, R, S; Z not stated; 99 not
+# known), grouped for reports by core.equality.
+ETHNIC_CATEGORY = frozenset(ETHNIC_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class Column:
     type: str = STRING
     nullable: bool = True
     codes: frozenset[str] | None = None
+    # A column a file may leave out: read as all empty, and the report says so.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,8 @@ class Table:
 
 
 def _c(name: str, type: str = STRING, nullable: bool = True,
-       codes: frozenset[str] | None = None) -> Column:
-    return Column(name, type, nullable, codes)
+       codes: frozenset[str] | None = None, optional: bool = False) -> Column:
+    return Column(name, type, nullable, codes, optional)
 
 
 PID = _c("Person_ID", nullable=False)
@@ -103,8 +110,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         PID, _c("OrgIDProv"), _c("LADistrictAuth", nullable=False),
         _c("OrgIDSubICBLocResidence"), _c("LSOA2011"), _c("AgeRepPeriodEnd", INT),
         _c("Gender", codes=GENDER),
+        _c("EthnicCategory", codes=ETHNIC_CATEGORY, optional=True),
     ), key="Person_ID", unique=True,
-        what="one row per person, with residence (LADistrictAuth is the locality)"),
+        what="one row per person, with residence (LADistrictAuth is the locality; LSOA2011 "
+             "gives the deprivation decile)"),
     Table("MHS101Referral", (
         REF, PID, _c("OrgIDProv"),
         _c("ReferralRequestReceivedDate", DATE, nullable=False), _c("ServDischDate", DATE),
@@ -164,3 +173,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ), key="Person_ID", what="police assistance requested in a hospital spell",
         confirmed=False, optional=True),
 )}
+
+# Not an MHSDS table: the area-of-residence lookup (LSOA 2011 code to IMD decile, 1 the most
+# deprived tenth) that `data.load` registers beside the tables. The one shipped is synthetic
+# (src/outreach/outcomes/data/README.md); a deployment replaces it with the published one.
+IMD_LOOKUP = "LSOA_IMD_LOOKUP"  # no leading "_": Spark skips such files as hidden

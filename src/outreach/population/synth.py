@@ -32,6 +32,28 @@ DEFAULT_END = date(2025, 3, 31)
 SECONDARY_CARE_SHARE = 0.02  # residents with a referral to adult secondary MH care
 GROUP_SHARES = {"psychosis": 0.42, "bipolar": 0.06, "other": 0.52}
 
+# Ethnic category (docs/population.md, "The synthetic region"): broad-group shares for the
+# people with psychosis or bipolar disorder, and for everyone else, then the detailed NHS
+# codes within each group (the proportions of src/outreach/synth/outcomes.py).
+ETHNIC_SHARES = {  # (psychosis or bipolar, other)
+    "White": (0.66, 0.77),
+    "Black": (0.11, 0.04),
+    "Asian": (0.10, 0.09),
+    "Mixed": (0.04, 0.03),
+    "Other": (0.03, 0.02),
+    "Not known": (0.06, 0.05),
+}
+ETHNIC_CODES = {
+    "White": {"A": 0.85, "B": 0.03, "C": 0.12},
+    "Black": {"M": 0.40, "N": 0.50, "P": 0.10},
+    "Asian": {"H": 0.30, "J": 0.35, "K": 0.15, "L": 0.20},
+    "Mixed": {"D": 0.40, "E": 0.15, "F": 0.25, "G": 0.20},
+    "Other": {"R": 0.30, "S": 0.70},
+    "Not known": {"Z": 0.70, "99": 0.30},
+}
+NO_LSOA_SHARE = 0.02  # residence not recorded: deprivation not known
+DEMOGRAPHICS_STREAM = 7_000_007  # mixed with the seed: the demographics' own random numbers
+
 
 @dataclass(frozen=True)
 class Traits:
@@ -79,6 +101,45 @@ def _table(name: str, cols: dict) -> pa.Table:
     return pa.table(out)
 
 
+def _ethnicity_and_area(seed: int, group: np.ndarray, loc: np.ndarray, localities: int
+                        ) -> tuple[pa.Array, pa.Array]:
+    """Each person's ethnic category and LSOA of residence, from a random stream of their own
+    (so adding them changed nothing else the region holds). LSOAs: the synthetic lookup's
+    codes dealt to the localities in turn, chosen with weight 11 - decile (the most deprived
+    tenth ten times as likely as the least), 2% not recorded."""
+    from outreach.population.data import imd_lookup
+
+    rng = np.random.default_rng([seed, DEMOGRAPHICS_STREAM])
+    n = len(group)
+    codes: list[str] = []
+    p_code: list[list[float]] = [[], []]
+    for broad, by_code in ETHNIC_CODES.items():
+        for code, share in by_code.items():
+            codes.append(code)
+            for i in (0, 1):
+                p_code[i].append(ETHNIC_SHARES[broad][i] * share)
+    smi = group < 2
+    idx = np.empty(n, dtype=np.int64)
+    for i, who in ((0, smi), (1, ~smi)):
+        p = np.asarray(p_code[i]) / np.sum(p_code[i])
+        idx[who] = rng.choice(len(codes), size=int(who.sum()), p=p)
+    ethnic = pc.take(pa.array(codes), pa.array(idx))
+
+    lookup = imd_lookup()
+    all_lsoa = np.asarray(lookup["lsoa_code"].to_pylist())
+    deciles = np.asarray(lookup["imd_decile"].to_pylist())
+    area = np.empty(n, dtype=np.int64)
+    for li in range(localities):
+        mine = np.flatnonzero(np.arange(len(all_lsoa)) % localities == li)
+        who = loc == li
+        w = 11 - deciles[mine]
+        area[who] = mine[rng.choice(len(mine), size=int(who.sum()), p=w / w.sum())]
+    missing = rng.random(n) < NO_LSOA_SHARE
+    lsoa = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()),
+                      pc.take(pa.array(all_lsoa), pa.array(area)))
+    return ethnic, lsoa
+
+
 @dataclass(frozen=True)
 class Written:
     path: Path
@@ -117,6 +178,7 @@ def generate(residents: int, *, seed: int = DEFAULT_SEED, end: date = DEFAULT_EN
     ao = psych & np.where(dis, rng.random(n) < 0.22, rng.random(n) < 0.015)
     forensic = psych & ~ao & police & (rng.random(n) < 0.2)
     eip = psych & ~ao & ~forensic & young & (rng.random(n) < 0.6)
+    ethnic, lsoa = _ethnicity_and_area(seed, group, loc, localities)
     tables: dict[str, pa.Table] = {}
     tables["MHS001MPI"] = _table("MHS001MPI", {
         "Person_ID": pid, "OrgIDProv": pa.array(np.full(n, "RXX"), pa.string()),
@@ -126,6 +188,7 @@ def generate(residents: int, *, seed: int = DEFAULT_SEED, end: date = DEFAULT_EN
         "AgeRepPeriodEnd": pa.array(np.where(young, rng.integers(18, 26, n),
                                              rng.integers(26, 80, n))),
         "Gender": _pick(rng, ["1", "2", "9"], [0.52, 0.47, 0.01], n),
+        "EthnicCategory": ethnic, "LSOA2011": lsoa,
     })
 
     # --- referrals ----------------------------------------------------------------------

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from outreach.core.equality import By
 from outreach.core.workforce import WorkforceConfig
 from outreach.population.data import InvalidInput
 from outreach.population.engines import ENGINES
-from outreach.population.report import AUDIENCES, figures, write_report
+from outreach.population.report import AUDIENCES, DEFAULT_BY, figures, write_report
 from outreach.population.rules import CohortConfig
 from outreach.population.run import run_cohort
 
@@ -47,12 +48,15 @@ class Command(BaseCommand):
         parser.add_argument("--provider", action="store_true",
                             help="exact figures and the identifiable list (provider staff only)")
         parser.add_argument("--threads", type=int, help="engine threads or Spark cores")
+        parser.add_argument("--by", action="append", choices=[b.value for b in By],
+                            default=[], help="break the cohort down by this too (repeatable; "
+                            "ethnicity is always shown)")
         parser.add_argument("--save", action="store_true",
                             help="keep the commissioners' (suppressed) figures for the "
                                  "population page")
 
     def handle(self, *args, data, engine, out, json: bool, period_end, config,
-               workforce_config, staff, provider, threads, save, **options):
+               workforce_config, staff, provider, threads, save, by=(), **options):
         started = time.perf_counter()
 
         def progress(msg: str) -> None:
@@ -72,18 +76,19 @@ class Command(BaseCommand):
         except InvalidInput as exc:
             raise CommandError(exc.report()) from exc
         in_post = _staff(staff) if staff else None
-        fig = figures(result, audience=audience, workforce=wf, staff_in_post=in_post)
+        by = tuple(dict.fromkeys([*DEFAULT_BY, *by]))
+        fig = figures(result, audience=audience, workforce=wf, staff_in_post=in_post, by=by)
         if save:
             from outreach.population.models import CohortRun
 
             shown = fig if audience == AUDIENCES[0] else figures(
-                result, audience=AUDIENCES[0], workforce=wf, staff_in_post=in_post)
+                result, audience=AUDIENCES[0], workforce=wf, staff_in_post=in_post, by=by)
             CohortRun.objects.create(data=str(data), engine=engine,
                                      period_end=result.config.period_end, figures=shown)
             progress("saved the commissioners' figures for the population page")
         if out:
             written = write_report(result, out, audience=audience, workforce=wf,
-                                   staff_in_post=in_post)
+                                   staff_in_post=in_post, by=by)
             progress("wrote " + ", ".join(str(p) for p in written))
         if json:
             self.stdout.write(_dumps(fig))
@@ -108,6 +113,16 @@ class Command(BaseCommand):
           f"{wf['high']['team_fte']} FTE, £{wf['low']['annual_cost'] / 1e6:,.1f}m-"
           f"£{wf['high']['annual_cost'] / 1e6:,.1f}m a year.")
         w(fig["multiplier_note"])
+        for sec in fig["equality"]["sections"]:
+            w(f"{sec['heading']}:")
+            w(f"{'group':<44}{'SMI':>8}{'cohort':>8}{'on AO':>8}{'not AO':>8}"
+              f"{'per 1,000':>11}  95% interval")
+            for r in sec["rows"]:
+                w(f"{r['group'][:43]:<44}{r['smi_known']['text']:>8}{r['cohort']['text']:>8}"
+                  f"{r['cohort_on_ao']['text']:>8}{r['cohort_not_on_ao']['text']:>8}"
+                  f"{r['rate']['text']:>11}  {r['rate']['interval']}")
+        for note in fig["equality"]["notes"]:
+            w(note)
 
 
 def _load_json(path: Path) -> dict:
