@@ -421,6 +421,7 @@ def test_mdt_agrees_a_proposal_and_the_person_is_discharged(person, practitioner
     assert decision.reason == "transfer_out" and decision.rationale == RECORD["rationale"]
     proposal.refresh_from_db()
     assert proposal.decided == "agreed"
+    assert (proposal.decided_by, proposal.decision_note) == (practitioner, "MDT 12 May")
     assert _episode(person).status == EpisodeStatus.DISCHARGED
     assert _episode(person).transitions.get().kind == "transfer_out"
 
@@ -431,11 +432,18 @@ def test_mdt_does_not_agree_a_proposal(person, practitioner, team):
     _propose(client, person)
     proposal = DischargeProposal.objects.get()
     response = client.post(f"/people/{person.pk}/proposals/{proposal.pk}/", {
-        "decision": "not_agreed", "on": factories.today().isoformat(), "note": "",
+        "decision": "not_agreed", "on": factories.today().isoformat(),
+        "note": "  Keep working with the family first ",
         "version": _episode(person).version, "submission_key": "m-1"})
     assert response["Location"] == f"/people/{person.pk}/episode/?saved=not_agreed"
     proposal.refresh_from_db()
     assert proposal.decided == "not_agreed"
+    # The decision record keeps who recorded it, for which day, and what the MDT said.
+    assert (proposal.decided_by, proposal.decided_on, proposal.decision_note) == (
+        practitioner, factories.today(), "Keep working with the family first")
+    page = client.get(f"/people/{person.pk}/proposals/{proposal.pk}/").content.decode()
+    assert f"Not agreed, recorded by {practitioner.name}" in page
+    assert "Keep working with the family first" in page
     assert _episode(person).status == EpisodeStatus.ACCEPTED
     assert _mdt_proposals(practitioner, team) == []
 

@@ -423,3 +423,8 @@ class DischargeProposal(models.Model):
         max_length=20, blank=True,
         choices=[("agreed", "Agreed"), ("not_agreed", "Not agreed")],
     )
+    # The MDT's decision record: who recorded it, the day it applies from, and what was said.
+    decided_by = models.ForeignKey(StaffMember, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)

@@ -172,7 +172,7 @@ def proposal_decide(
         raise ValidationFailed({"episode": [NOT_OPEN]})
     with transaction.atomic():
         marked = DischargeProposal.objects.filter(pk=proposal.pk, decided="").update(
-            decided=decision
+            decided=decision, decided_by=by, decided_on=on, decision_note=note.strip()
         )
         if marked != 1:
             raise ValidationFailed({"decision": [ALREADY_DECIDED]})
