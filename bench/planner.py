@@ -37,7 +37,18 @@ from outreach.planning import (
 from outreach.planning import instances as inst
 from outreach.planning.baseline import by_hand
 from outreach.planning.plan import counted_contacts
-from outreach.planning.routing import FORBIDDEN, DayModel, DayRoutes
+from outreach.planning.routing import (
+    FORBIDDEN,
+    DayModel,
+    DayRoutes,
+    Vehicle,
+    build_day,
+    fix_route,
+    reinsert,
+    schedule,
+)
+from outreach.planning.solver import route_day
+from outreach.planning.tasks import make_tasks
 
 HERE = Path(__file__).parent
 INSTANCES = HERE / "instances"
@@ -129,6 +140,7 @@ def row(label: str, plan: Plan, runtime: float) -> dict[str, object]:
         "contacts": f"{f.contacts_planned}/{f.contacts_target} ({f.contacts_share:.1%})",
         "depots": f"{f.depots_planned}/{f.depots_due}",
         "continuity": f"{f.continuity_share:.1%}",
+        "key_worker": f"{f.key_worker_share:.1%}",
         "travel_min": round(plan.travel_minutes),
         "travel_per_visit": round(plan.travel_minutes / max(f.visits, 1), 2),
         "travel_per_contact": round(plan.travel_minutes / max(f.contacts_planned, 1), 2),
@@ -152,6 +164,69 @@ def equal_work(problem, hand: Plan):
         for p in problem.people
     )
     return dataclasses.replace(problem, people=people)
+
+
+def busy_day(problem) -> DayModel:
+    """One day at the scale of the issue's note: every worker on shift 08:00-20:00 (up to 12
+    visits), every person's first ordinary contact on the week's Monday, in their own hours
+    for that day. The router alone is compared on it (no days, no repair)."""
+    monday = problem.days[0]
+    tasks, _ = make_tasks(problem)
+    firsts: dict[str, object] = {}
+    for t in tasks:
+        if (t.kind.value == "contact" and t.start is None and not t.two_staff
+                and t.person not in firsts
+                and problem.person_by_id[t.person].windows_on(monday)):
+            firsts[t.person] = dataclasses.replace(t, days=(monday,))
+    vehicles = [Vehicle(w.id, w.base, w.base, 8 * 60, 20 * 60, w.mode, 12,
+                        w.can_give_depots, w.break_) for w in problem.workers]
+    return build_day(problem, monday, list(firsts.values()), vehicles, pair_times={})
+
+
+def day_figures(model: DayModel, routes: DayRoutes) -> tuple[int, float]:
+    """(visits, travel minutes) of a day's routes, timed exactly as the planner does."""
+    index = {v.worker: i for i, v in enumerate(model.vehicles)}
+    fixed, dropped = {}, []
+    for worker, seq in routes.items():
+        fixed[worker], out = fix_route(model, index[worker], list(seq))
+        dropped += out
+    reinsert(model, fixed, dropped)  # as the planner settles a day
+    visits, seconds = 0, 0
+    for worker, seq in fixed.items():
+        vi = index[worker]
+        timed = schedule(model, vi, seq)
+        assert timed is not None
+        real = [tm for tm in timed if not model.stops[tm.stop].is_break]
+        visits += len(real)
+        seconds += sum(tm.leg_seconds for tm in real)
+        if real:
+            seconds += int(model.travel[vi][model.node(real[-1].stop), model.n_vehicles + vi])
+    return visits, seconds / 60
+
+
+def busy_day_block(problem, seconds: float, long_factor: float | None) -> list[str]:
+    model = busy_day(problem)
+    runs = [("ours, PyVRP", route_day, seconds), ("OR-Tools", ortools_route, seconds)]
+    if long_factor:
+        runs.append(("ours, PyVRP, long", route_day, seconds * long_factor))
+    out = {}
+    lines = [f"### One busy day, router only: {len(model.vehicles)} workers, "
+             f"{sum(not s.is_break for s in model.stops)} visits, time windows", "",
+             "| router | seconds | visits | travel_min |", "|---|---|---|---|"]
+    for label, router, limit in runs:
+        t = time.perf_counter()
+        routes = router(model, seconds=limit, seed=1)
+        elapsed = time.perf_counter() - t
+        out[label] = day_figures(model, routes)
+        lines.append(f"| {label} | {elapsed:.1f} | {out[label][0]} | {out[label][1]:.0f} |")
+    ours, ort = out["ours, PyVRP"], out["OR-Tools"]
+    lines += ["", f"- at {seconds:g} s: travel {1 - ours[1] / ort[1]:+.1%} less than OR-Tools "
+              f"with {ours[0]} vs {ort[0]} visits"]
+    if long_factor:
+        best = out["ours, PyVRP, long"]
+        lines.append(f"- against our {seconds * long_factor:g}-s run: "
+                     f"{ours[1] / best[1] - 1:+.1%} more travel ({best[0]} visits)")
+    return lines + [""]
 
 
 def replan_case(plan: Plan, seconds: float) -> dict[str, object]:
@@ -201,7 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--no-long", action="store_true", help="skip the 20x run")
     ap.add_argument("--out", default=str(HERE / "planner-results.md"))
+    ap.add_argument("--busy-day", action="append", default=None,
+                    help="instance(s) whose Monday is also routed as one busy day (router "
+                         "only), as in the issue's scale note; default: team")
+    ap.add_argument("--busy-day-seconds", type=float, default=5.0)
+    ap.add_argument("--busy-day-long", type=float, default=24.0, help="x the busy-day time")
     args = ap.parse_args(argv)
+    args.busy_day = args.busy_day if args.busy_day is not None else ["team"]
     INSTANCES.mkdir(exist_ok=True)
     specs = [s for s in inst.SPECS if not args.only or s.name in args.only]
     lines = [
@@ -279,13 +360,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{re['crisis_planned']}, unmet {re['unmet_before']} -> {re['unmet_after']}, "
             f"violations {re['violations']}"
         )
-        cols = ["method", "targets", "contacts", "depots", "continuity", "travel_min",
+        cols = ["method", "targets", "contacts", "depots", "continuity", "key_worker",
+                "travel_min",
             "travel_per_visit", "travel_per_contact", "runtime_s", "unmet", "violations"]
         table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         table += ["| " + " | ".join(str(r[c]) for c in cols) + " |"
                   for r in [*rows, fair_row]]
         block = [f"## {spec.name}: {len(problem.workers)} staff, {len(problem.people)} people, "
                  f"7 days", "", *table, "", *cmp, ""]
+        if spec.name in args.busy_day:
+            block += busy_day_block(problem, args.busy_day_seconds,
+                                    None if args.no_long else args.busy_day_long)
         print("\n".join(block), flush=True)
         lines += block
     Path(args.out).write_text("\n".join(lines) + "\n")

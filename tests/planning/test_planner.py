@@ -1,9 +1,14 @@
 """Tiny hand-made weeks whose best plan is known, one rule at a time."""
 
+from dataclasses import replace
+
+import pytest
+
 from outreach.planning import (
     Appointment,
     Depot,
     Discipline,
+    Known,
     Lock,
     Mode,
     VisitKind,
@@ -44,6 +49,39 @@ def test_the_key_worker_is_chosen_over_an_equally_placed_stranger():
     plan = plan_week(week([a, b], [person("p", 1, key_worker="b")]), seconds=SECONDS, seed=1)
     assert [v.worker for v in plan.visits] == ["b"]
     assert plan.figures.continuity_share == 1.0
+
+
+def _neighbours(cover: str | None, known=(), **weights):
+    """b visits their own person 3.5 km out; p (key worker a) lives 0.5 km further on."""
+    a, b = worker("a", days=[0], break_=None), worker("b", days=[0], break_=None)
+    people = [person("pb", 3.5, key_worker="b"),
+              person("p", 4, key_worker="a", cover=cover, known=tuple(known))]
+    problem = week([a, b], people)
+    if weights:
+        problem = replace(problem, weights=replace(problem.weights, **weights))
+    plan = plan_week(problem, seconds=SECONDS, seed=1)
+    assert check_plan(plan) == []
+    return {v.person: v.worker for v in plan.visits}, plan
+
+
+@pytest.mark.parametrize("cover, known", [("b", ()), (None, [Known("b", 0.3)])])
+def test_someone_the_person_knows_who_is_passing_does_the_visit(cover, known):
+    """Whole-team working: the cover, or a worker who has seen p a few times, on their way
+    saves the key worker a 29-minute round trip (b's detour is about 6 minutes)."""
+    workers, plan = _neighbours(cover, known)
+    assert workers == {"pb": "b", "p": "b"}
+    assert plan.figures.continuity_share == 1.0 and plan.figures.key_worker_share == 0.5
+
+
+def test_a_stranger_passing_by_does_not_take_the_visit():
+    workers, plan = _neighbours(None)
+    assert workers == {"pb": "b", "p": "a"}
+    assert plan.figures.key_worker_share == 1.0
+
+
+def test_a_team_that_prices_the_key_worker_higher_keeps_them():
+    workers, _ = _neighbours("b", known_minutes=200)
+    assert workers == {"pb": "b", "p": "a"}
 
 
 def test_a_worker_the_person_asked_not_to_see_never_visits():

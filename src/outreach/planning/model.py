@@ -238,6 +238,9 @@ class Weights:
     depot_prize: int = 4000  # also appointments and locks: they cannot move to another day
     crisis_prize: int = 8000
     stranger_minutes: int = 40  # extra cost of a visit by a worker the person does not know
+    # Extra cost of a visit by someone the person knows who is not their key worker, scaled
+    # by how well they know them (cover 0.8 → a fifth of this).
+    known_minutes: int = 10
     change_minutes: int = 30  # when re-planning: extra cost of moving someone else's visit
 
 

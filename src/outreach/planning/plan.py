@@ -64,6 +64,11 @@ class Figures:
     runtime_seconds: float
     busiest_worker_visits: int  # most visits by one worker in the week
     quietest_worker_visits: int  # fewest, among workers with any shift
+    key_worker_visits: int = 0  # visits with the person's key worker among the workers
+
+    @property
+    def key_worker_share(self) -> float:
+        return self.key_worker_visits / self.visits if self.visits else 1.0
 
     @property
     def targets_met_share(self) -> float:
@@ -94,6 +99,7 @@ class Figures:
             "depots_share": round(self.depots_share, 4),
             "visits": self.visits,
             "continuity_share": round(self.continuity_share, 4),
+            "key_worker_share": round(self.key_worker_share, 4),
             "travel_minutes": round(self.travel_minutes, 1),
             "runtime_seconds": round(self.runtime_seconds, 2),
             "busiest_worker_visits": self.busiest_worker_visits,

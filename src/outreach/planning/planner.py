@@ -51,6 +51,7 @@ from outreach.planning.routing import (
     Vehicle,
     build_day,
     fix_route,
+    reinsert,
     schedule,
 )
 from outreach.planning.tasks import EarlyUnmet, Task, make_tasks, span_text
@@ -267,13 +268,16 @@ class _Engine:
         index = {v.worker: i for i, v in enumerate(model.vehicles)}
         fixed: DayRoutes = {}
         own_break = {s.owner: si for si, s in enumerate(model.stops) if s.is_break}
+        dropped: list[int] = []
         for worker, seq in routes.items():
             seq = list(seq)
             if worker in own_break and own_break[worker] not in seq:
                 # The solver left the break out (no time to search): fix_route places it,
                 # dropping visits if it must. A worker's day never goes out without a break.
                 seq.append(own_break[worker])
-            fixed[worker], _ = fix_route(model, index[worker], seq)
+            fixed[worker], out = fix_route(model, index[worker], seq)
+            dropped += out
+        reinsert(model, fixed, dropped)
         while True:
             idents: dict[str, str] = {}
             for worker, seq in fixed.items():
@@ -597,7 +601,7 @@ def _make_plan(problem, tasks, visits, breaks, unmet, travel, runtime) -> Plan:
     depots = [t for t in tasks if t.kind == VisitKind.DEPOT]
     planned_tasks = {v.task for v in visits}
     seen: set[str] = set()
-    cont = n = 0
+    cont = keyed = n = 0
     per_task: dict[str, list[PlannedVisit]] = {}
     for v in visits:
         per_task.setdefault(v.task, []).append(v)
@@ -608,6 +612,7 @@ def _make_plan(problem, tasks, visits, breaks, unmet, travel, runtime) -> Plan:
         n += 1
         person = problem.person_by_id[vs[0].person]
         cont += any(person.preference(v.worker) > 0 for v in vs)
+        keyed += any(v.worker == person.key_worker for v in vs)
     per_worker = {w.id: 0 for w in problem.workers if any(w.shift_on(d) for d in problem.days)}
     for v in visits:
         if v.worker in per_worker:
@@ -625,6 +630,7 @@ def _make_plan(problem, tasks, visits, breaks, unmet, travel, runtime) -> Plan:
         runtime_seconds=runtime,
         busiest_worker_visits=max(per_worker.values(), default=0),
         quietest_worker_visits=min(per_worker.values(), default=0),
+        key_worker_visits=keyed,
     )
     order = sorted(visits, key=lambda v: (v.day, v.worker, v.start))
     return Plan(problem, tuple(tasks), tuple(order),

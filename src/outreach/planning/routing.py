@@ -191,6 +191,7 @@ def _matrices(
     task_by_key = {t.key: t for t in tasks}
     is_break = np.array([False] * (2 * n_v) + [s.is_break for s in stops])
     stranger = problem.weights.stranger_minutes * 60
+    known = problem.weights.known_minutes * 60
     change = problem.weights.change_minutes * 60
     # A forbidden arc must cost more than any prize, or the solver may take it for a depot
     # or a crisis (prizes of 240,000 and 480,000) and pay only the time-warp penalty.
@@ -221,7 +222,8 @@ def _matrices(
                 continue
             person = problem.person_by_id[task.person]
             if task.kind.value in ("contact", "depot", "retry", "crisis"):
-                surcharge[node] += int(round(stranger * (1 - person.preference(v.worker))))
+                pref = person.preference(v.worker)
+                surcharge[node] += int(round((known if pref > 0 else stranger) * (1 - pref)))
             before = previous.get(s.ident)
             if before is not None and before[0] != v.worker:
                 surcharge[node] += change
@@ -331,6 +333,53 @@ def fix_route(model: DayModel, vi: int, seq: list[int]) -> tuple[list[int], list
         worst = min(reversed(visits), key=lambda s: model.stops[s].prize)
         seq.remove(worst)
         dropped.append(worst)
+
+
+def reinsert(model: DayModel, routes: DayRoutes, dropped: Sequence[int]) -> list[int]:
+    """Put visits a route could not keep into a route where they fit, at least extra cost.
+
+    The solver sees a break as no travel in and the shortest leg out, so a tight route can
+    be a few minutes too long once timed exactly, and `fix_route` then drops a visit. That
+    visit often fits another worker's day. `routes` is changed in place; returns the stops
+    that fit nowhere. Two-staff visits are left to the planner (they need both workers).
+    """
+    index = {v.worker: i for i, v in enumerate(model.vehicles)}
+    served = {model.stops[s].ident for seq in routes.values() for s in seq}
+    copies: dict[str, list[int]] = {}
+    for si, stop in enumerate(model.stops):
+        if not stop.is_break:
+            copies.setdefault(stop.ident, []).append(si)
+    left: list[int] = []
+    for s in sorted(dropped, key=lambda s: -model.stops[s].prize):
+        stop = model.stops[s]
+        if stop.is_break or stop.ident in served:
+            continue
+        if model.tasks[stop.task].two_staff:  # type: ignore[index]
+            left.append(s)
+            continue
+        best: tuple[int, str, list[int]] | None = None
+        for worker, seq in routes.items():
+            vi = index[worker]
+            cost = model.cost[vi]
+            nodes = [vi, *(model.node(x) for x in seq), model.n_vehicles + vi]
+            for cand in copies[stop.ident]:
+                if not allowed_stop(model, vi, cand):
+                    continue
+                node = model.node(cand)
+                for pos in range(len(seq) + 1):
+                    a, b = nodes[pos], nodes[pos + 1]
+                    delta = int(cost[a, node] + cost[node, b] - cost[a, b])
+                    if best is not None and delta >= best[0]:
+                        continue
+                    trial = [*seq[:pos], cand, *seq[pos:]]
+                    if schedule(model, vi, trial) is not None:
+                        best = (delta, worker, trial)
+        if best is None:
+            left.append(s)
+        else:
+            routes[best[1]] = best[2]
+            served.add(stop.ident)
+    return left
 
 
 def allowed_stop(model: DayModel, vi: int, stop: int) -> bool:

@@ -147,6 +147,7 @@ def figures(run) -> list[tuple[str, str]]:
         ("Depots planned", f"{f.get('depots_planned', 0)} of {depots}"),
         ("Visits by the key worker, cover or someone they know",
          f"{round(100 * f.get('continuity_share', 1))}%"),
+        ("Visits by the key worker", f"{round(100 * f.get('key_worker_share', 1))}%"),
         ("Travel", f"{travel // 60} hours {travel % 60} minutes ({travel} minutes)"),
         ("Busiest and quietest worker",
          f"{f.get('busiest_worker_visits', 0)} and {f.get('quietest_worker_visits', 0)} visits"),

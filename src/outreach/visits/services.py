@@ -95,6 +95,28 @@ def _repeat(by: StaffMember, submission_key: str | None) -> WeekPlan | None:
     return WeekPlan.objects.filter(team_id=by.team_id, submission_key=submission_key).first()
 
 
+def preview_week(*, user, start: date, now: datetime | None = None,
+                 seconds: float | None = None, seed: int = 1):
+    """Plan the 7 days from `start` from the record and write nothing.
+
+    Returns (record, built, plan, seconds); `PlanningFailed` says in words why there is no
+    plan. `run_week` writes what this returns; `outreach plan --team` prints it.
+    """
+    record = selectors.planning_record(user, start=start)
+    seconds = selectors.planner_seconds() if seconds is None else seconds
+    try:
+        built = bridge.build(record, now=_now_minute(now) if start == selectors.today() else None)
+        plan = plan_week(built.problem, seconds=seconds, seed=seed)
+    except bridge.RecordError as exc:
+        raise PlanningFailed(exc.messages) from exc
+    except ValueError as exc:  # the planner's own check of its input
+        raise PlanningFailed([str(exc)]) from exc
+    except Exception as exc:  # never a crash page: say so, write nothing
+        logger.exception("visit planner failed (user %s, week from %s)", user.pk, start)
+        raise PlanningFailed([PLANNER_FAILED]) from exc
+    return record, built, plan, seconds
+
+
 def run_week(*, user, by: StaffMember, request, start: date, now: datetime | None = None,
              submission_key: str | None = None) -> WeekPlan:
     """Plan the 7 days from `start` for the team and write the plan. A repeat of the same
@@ -106,18 +128,7 @@ def run_week(*, user, by: StaffMember, request, start: date, now: datetime | Non
         raise ValidationFailed({"start": [START_IN_PAST]})
     if start > today + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationFailed({"start": [START_TOO_LATE]})
-    record = selectors.planning_record(user, start=start)
-    try:
-        built = bridge.build(record, now=_now_minute(now) if start == today else None)
-        seconds = selectors.planner_seconds()
-        plan = plan_week(built.problem, seconds=seconds, seed=1)
-    except bridge.RecordError as exc:
-        raise PlanningFailed(exc.messages) from exc
-    except ValueError as exc:  # the planner's own check of its input
-        raise PlanningFailed([str(exc)]) from exc
-    except Exception as exc:  # never a crash page: say so, write nothing
-        logger.exception("visit planner failed for team %s", by.team_id)
-        raise PlanningFailed([PLANNER_FAILED]) from exc
+    record, built, plan, seconds = preview_week(user=user, start=start, now=now)
     new = bridge.new_visits(plan)
     with transaction.atomic():
         _lock_team(by.team_id)
