@@ -229,6 +229,28 @@ def busy_day_block(problem, seconds: float, long_factor: float | None) -> list[s
     return lines + [""]
 
 
+TRADE_OFFS = ((40, 40), (40, 10), (40, 0), (20, 0), (10, 0), (0, 0))
+
+
+def trade_off_block(problem, hand: Plan, seconds: float) -> list[str]:
+    """Travel against continuity at equal work: the same week asking only what by hand
+    made, with a stranger's and a known worker's surcharge from `TRADE_OFFS`."""
+    fair = equal_work(problem, hand)
+    lines = ["### Travel against continuity, at equal work", "",
+             "| stranger_minutes | known_minutes | travel_min | vs by hand | continuity "
+             "| key_worker | contacts |", "|---|---|---|---|---|---|---|"]
+    for stranger, known in TRADE_OFFS:
+        weights = dataclasses.replace(fair.weights, stranger_minutes=stranger,
+                                      known_minutes=known)
+        plan = plan_week(dataclasses.replace(fair, weights=weights), seconds=seconds, seed=1)
+        f = plan.figures
+        lines.append(f"| {stranger} | {known} | {plan.travel_minutes:.0f} | "
+                     f"{plan.travel_minutes / hand.travel_minutes - 1:+.1%} | "
+                     f"{f.continuity_share:.1%} | {f.key_worker_share:.1%} | "
+                     f"{f.contacts_planned} |")
+    return lines + [""]
+
+
 def replan_case(plan: Plan, seconds: float) -> dict[str, object]:
     """A Wednesday: a no-access visit at 10:00, a worker off sick at 12:00, a crisis at 13:00."""
     problem = plan.problem
@@ -279,10 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--busy-day", action="append", default=None,
                     help="instance(s) whose Monday is also routed as one busy day (router "
                          "only), as in the issue's scale note; default: team")
+    ap.add_argument("--trade-off", action="append", default=None,
+                    help="instance(s) with the travel/continuity table; default: team")
     ap.add_argument("--busy-day-seconds", type=float, default=5.0)
     ap.add_argument("--busy-day-long", type=float, default=24.0, help="x the busy-day time")
     args = ap.parse_args(argv)
     args.busy_day = args.busy_day if args.busy_day is not None else ["team"]
+    args.trade_off = args.trade_off if args.trade_off is not None else ["team"]
     INSTANCES.mkdir(exist_ok=True)
     specs = [s for s in inst.SPECS if not args.only or s.name in args.only]
     lines = [
@@ -368,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
                   for r in [*rows, fair_row]]
         block = [f"## {spec.name}: {len(problem.workers)} staff, {len(problem.people)} people, "
                  f"7 days", "", *table, "", *cmp, ""]
+        if spec.name in args.trade_off:
+            block += trade_off_block(problem, hand, args.seconds)
         if spec.name in args.busy_day:
             block += busy_day_block(problem, args.busy_day_seconds,
                                     None if args.no_long else args.busy_day_long)

@@ -55,6 +55,9 @@ def test_running_the_plan_writes_visits_and_lists_what_could_not_be_met(based, n
     assert "Nowhere Known has no coordinates" in page
     assert "person p" not in page and f"w{nurse.pk}" not in page
     assert "What could not be planned (2)" in page
+    # Every visit is by the key worker (the colleague is a stranger to all three).
+    assert plan.figures["key_worker_share"] == 1.0
+    assert "Visits by the key worker" in page
 
 
 def test_a_depot_goes_to_a_nurse_within_its_tolerance(based, nurse):
