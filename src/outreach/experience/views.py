@@ -40,7 +40,7 @@ from outreach.governance.config import suppression_config
 from outreach.records import selectors as records
 from outreach.records.services import ValidationFailed
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors, handled, repeated
+from outreach.web.forms import add_errors, repeated, save_form
 
 TOO_MANY = ("A lot of feedback has come through this link in the last hour. Please try "
             "again later.")
@@ -153,19 +153,17 @@ def person_feedback_new(request, person_id: int, respondent: str):
         if repeat := repeated(request):
             return repeat
         form = StaffFeedbackForm(request.POST, respondent=respondent)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.feedback_from_person(
-                    person=person, respondent=respondent, channel=d["channel"],
-                    given_on=d["given_on"], answers=form.answers(), fft=d["fft"],
-                    comment=d["comment"], comment_shared=form.shared(), by=staff,
-                    request=request, submission_key=d["submission_key"])
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                url = reverse("feedback-person", args=[person.pk]) + "?saved=1"
-                return handled(request, form, url)
+
+        def save(d) -> str:
+            services.feedback_from_person(
+                person=person, respondent=respondent, channel=d["channel"],
+                given_on=d["given_on"], answers=form.answers(), fft=d["fft"],
+                comment=d["comment"], comment_shared=form.shared(), by=staff,
+                request=request, submission_key=d["submission_key"])
+            return reverse("feedback-person", args=[person.pk]) + "?saved=1"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = StaffFeedbackForm(respondent=respondent, initial={
             "given_on": records.today(), "channel": "with_worker"})
@@ -211,17 +209,17 @@ def paper_anonymous(request, respondent: str):
     respondent = _respondent(respondent)
     if request.method == "POST":
         form = FeedbackForm(request.POST, respondent=respondent)
-        if form.is_valid():
-            try:
-                services.feedback_anonymous(
-                    team_id=staff.team_id, entered_by=staff, respondent=respondent,
-                    answers=form.answers(), fft=form.cleaned_data["fft"],
-                    comment=form.cleaned_data["comment"], comment_shared=form.shared(),
-                    submission_key=form.cleaned_data["submission_key"])
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                return redirect(reverse("feedback-team") + "?saved=1")
+
+        def save(d) -> str:
+            services.feedback_anonymous(
+                team_id=staff.team_id, entered_by=staff, respondent=respondent,
+                answers=form.answers(), fft=d["fft"], comment=d["comment"],
+                comment_shared=form.shared(), submission_key=d["submission_key"])
+            return reverse("feedback-team") + "?saved=1"
+
+        # The service keeps the submission key: the session need not.
+        if saved := save_form(request, form, save, remember=False):
+            return saved
     else:
         form = FeedbackForm(respondent=respondent)
     return render(request, "experience/form.jinja", {

@@ -56,10 +56,10 @@ from outreach.governance.models import (
 )
 from outreach.governance.pdf import pdf_bytes
 from outreach.records import selectors as records
-from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
+from outreach.records.services import StaleEdit, ValidationFailed
 from outreach.skills.presenters import governance_section as skills_section
 from outreach.teams.models import ServiceType, Team
-from outreach.web.forms import add_errors
+from outreach.web.forms import save_form
 
 RAG_TAGS = {Rag.RED: "nhsuk-tag--red", Rag.AMBER: "nhsuk-tag--orange",
             Rag.GREEN: "nhsuk-tag--green", Rag.NOT_APPLICABLE: "nhsuk-tag--grey"}
@@ -354,15 +354,14 @@ def feature_assess(request, key: str, feature: str):
         raise Http404("No such feature")
     today = records.today()
     form = FeatureForm(request.POST or None, initial={"assessed_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.feature_assess(team=team, by=viewer.staff, feature=feature,
-                                    today=today, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect(reverse("governance-team-fidelity", args=[team.code])
-                            + f"#{feature}")
+
+    def save(data) -> str:
+        services.feature_assess(team=team, by=viewer.staff, feature=feature, today=today,
+                                **data)
+        return reverse("governance-team-fidelity", args=[team.code]) + f"#{feature}"
+
+    if saved := save_form(request, form, save):
+        return saved
     figures = selectors.fidelity_figures([team.pk], as_of=today, params=measure_params())[
         team.pk]
     row = next(r for r in returns.feature_rows(team, figures, returns.latest_features(
@@ -387,17 +386,16 @@ def dacts_new(request, key: str):
     initial.update({f"score_{code}": str(score) for code, (_, score) in computed.items()
                     if score is not None})
     form = DactsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.dacts_record(
-                team=team, by=viewer.staff, assessed_on=form.cleaned_data["assessed_on"],
-                today=today, scores=form.scores(), evidence=form.evidence(),
-                computed=computed, reviewers=form.cleaned_data["reviewers"],
-                notes=form.cleaned_data["notes"])
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect("governance-dacts", assessment.pk)
+
+    def save(data) -> str:
+        assessment = services.dacts_record(
+            team=team, by=viewer.staff, assessed_on=data["assessed_on"], today=today,
+            scores=form.scores(), evidence=form.evidence(), computed=computed,
+            reviewers=data["reviewers"], notes=data["notes"])
+        return reverse("governance-dacts", args=[assessment.pk])
+
+    if saved := save_form(request, form, save):
+        return saved
     return render(request, "governance/dacts_form.jinja", {
         **_nav(viewer), "team": team, "form": form, "preview": preview,
         "subscales": SUBSCALE_TITLES, "nav": "governance", "section": "fidelity",
@@ -426,6 +424,11 @@ def dacts_view(request, assessment_id: int):
 # --- ICB review returns ----------------------------------------------------------------------
 
 
+def _unversioned(data: dict) -> dict:
+    """A form's values for the service, without the version read (passed on its own)."""
+    return {k: v for k, v in data.items() if k != "version"}
+
+
 def _return(viewer: Viewer, return_id: int) -> ReviewReturn:
     review = ReviewReturn.objects.filter(pk=return_id).first()
     if review is None:
@@ -451,14 +454,13 @@ def return_new(request):
     form = ReturnForm(request.POST or None, initial={
         "as_of": today, "title": f"Intensive and assertive community care review {today.year}",
     })
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            review = services.return_create(by=viewer.staff, today=today, **data)
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect("governance-return", review.pk)
+
+    def save(data) -> str:
+        review = services.return_create(by=viewer.staff, today=today, **_unversioned(data))
+        return reverse("governance-return", args=[review.pk])
+
+    if saved := save_form(request, form, save):
+        return saved
     return render(request, "governance/return_form.jinja", {
         **_nav(viewer), "form": form, "review": None, "nav": "governance",
         "section": "returns",
@@ -474,17 +476,14 @@ def return_edit(request, return_id: int):
     today = records.today()
     initial = {f: getattr(review, f) for f in services.RETURN_FIELDS}
     form = ReturnForm(request.POST or None, initial={**initial, "version": review.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.return_update(review=review, today=today,
-                                   expected_version=form.cleaned_data["version"] or 0, **data)
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        except StaleEdit:
-            form.add_error(None, STALE_EDIT)
-        else:
-            return redirect("governance-return", review.pk)
+
+    def save(data) -> str:
+        services.return_update(review=review, today=today,
+                               expected_version=data["version"] or 0, **_unversioned(data))
+        return reverse("governance-return", args=[review.pk])
+
+    if saved := save_form(request, form, save):
+        return saved
     return render(request, "governance/return_form.jinja", {
         **_nav(viewer), "form": form, "review": review, "nav": "governance",
         "section": "returns",
@@ -570,14 +569,13 @@ def action_new(request):
     if not viewer.can_edit_actions:
         raise Http404("Only commissioners and team managers edit the plan")
     form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            action = services.action_create(by=viewer.staff, **data)
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect("governance-action", action.pk)
+
+    def save(data) -> str:
+        action = services.action_create(by=viewer.staff, **_unversioned(data))
+        return reverse("governance-action", args=[action.pk])
+
+    if saved := save_form(request, form, save):
+        return saved
     return render(request, "governance/action_form.jinja", {
         **_nav(viewer), "form": form, "action": None, "nav": "governance",
         "section": "actions",
@@ -599,17 +597,14 @@ def action_edit(request, action_id: int):
     action = _action(action_id)
     initial = {f: getattr(action, f) for f in services.ACTION_FIELDS}
     form = ActionForm(request.POST or None, initial={**initial, "version": action.version})
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.action_update(action=action,
-                                   expected_version=form.cleaned_data["version"] or 0, **data)
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        except StaleEdit:
-            form.add_error(None, STALE_EDIT)
-        else:
-            return redirect("governance-action", action.pk)
+
+    def save(data) -> str:
+        services.action_update(action=action, expected_version=data["version"] or 0,
+                               **_unversioned(data))
+        return reverse("governance-action", args=[action.pk])
+
+    if saved := save_form(request, form, save):
+        return saved
     return render(request, "governance/action_form.jinja", {
         **_nav(viewer), "form": form, "action": action, "nav": "governance",
         "section": "actions",
@@ -627,19 +622,15 @@ def action_view(request, action_id: int):
     if request.method == "POST":
         if not viewer.can_edit_actions:
             raise Http404("Only commissioners and team managers edit the plan")
-        if form.is_valid():
-            try:
-                services.action_status(action=action, by=viewer.staff, today=today,
-                                       expected_version=form.cleaned_data["version"],
-                                       status=form.cleaned_data["status"],
-                                       note=form.cleaned_data["note"],
-                                       on=form.cleaned_data["on"])
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except StaleEdit:
-                form.add_error(None, STALE_EDIT)
-            else:
-                return redirect("governance-action", action.pk)
+
+        def save(data) -> str:
+            services.action_status(action=action, by=viewer.staff, today=today,
+                                   expected_version=data["version"], status=data["status"],
+                                   note=data["note"], on=data["on"])
+            return reverse("governance-action", args=[action.pk])
+
+        if saved := save_form(request, form, save):
+            return saved
         status = 400
     return render(request, "governance/action.jinja", {
         **_nav(viewer), "action": action, "form": form,

@@ -12,8 +12,8 @@ from outreach.meetings import services
 from outreach.meetings.forms import ActionForm, NoteForm
 from outreach.meetings.models import MeetingKind
 from outreach.records import selectors
-from outreach.records.services import StaleEdit, ValidationFailed
-from outreach.web.forms import add_errors
+from outreach.records.services import StaleEdit
+from outreach.web.forms import save_form
 
 BUILDERS = {MeetingKind.HANDOVER: agendas.handover, MeetingKind.MDT: agendas.mdt}
 PAGES = {MeetingKind.HANDOVER: "handover", MeetingKind.MDT: "mdt"}
@@ -105,22 +105,21 @@ def action_new(request, kind: str):
             "due": selectors.today()})
         return _action_page(request, kind, staff, form, person)
     form = ActionForm(request.POST, team_staff=team_staff)
-    person = None
-    if form.is_valid():
-        data = form.cleaned_data
-        person = _person(request, data["person"])
+    person = _person(request, form.cleaned_data["person"]) if form.is_valid() else None
+
+    def save(data) -> str:
         meeting = services.meeting_open(team=staff.team, kind=kind, on=selectors.today(),
                                         by=staff)
-        try:
-            services.action_create(
-                team=staff.team, by=staff, request=request, description=data["description"],
-                owner_id=data["owner"], due=data["due"], person=person, meeting=meeting,
-                item_key=data["item_key"], submission_key=data["submission_key"] or None,
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect(f"/{PAGES[kind]}/#actions")
+        services.action_create(
+            team=staff.team, by=staff, request=request, description=data["description"],
+            owner_id=data["owner"], due=data["due"], person=person, meeting=meeting,
+            item_key=data["item_key"], submission_key=data["submission_key"] or None,
+        )
+        return f"/{PAGES[kind]}/#actions"
+
+    # The service keeps the submission key: the session need not.
+    if saved := save_form(request, form, save, remember=False):
+        return saved
     return _action_page(request, kind, staff, form, person, status=400)
 
 

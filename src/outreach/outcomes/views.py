@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from outreach.clinical.views.common import scope as person_scope
@@ -26,7 +26,7 @@ from outreach.outcomes.config import outcomes_config
 from outreach.outcomes.models import EmploymentStatus
 from outreach.records import selectors as records
 from outreach.records.models import EpisodeStatus
-from outreach.records.services import ValidationFailed
+from outreach.web.forms import save_form
 
 
 @login_required
@@ -137,19 +137,16 @@ def history_new(request, person_id: int, what: str):
     staff, person = person_scope(request, person_id)
     if what not in ENTRY_FORMS:
         raise Http404("No such entry")
-    heading, form_class, save, intro = ENTRY_FORMS[what]
+    heading, form_class, record, intro = ENTRY_FORMS[what]
     form = form_class(request.POST or None)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                save(person=person, by=staff, request=request, **form.cleaned_data)
-            except ValidationFailed as exc:
-                for name, messages in exc.errors.items():
-                    for message in messages:
-                        form.add_error(name if name in form.fields else None, message)
-            else:
-                return redirect(reverse("person-outcomes", args=[person.pk]) + "#history")
+
+    def save(data) -> str:
+        record(person=person, by=staff, request=request, **data)
+        return reverse("person-outcomes", args=[person.pk]) + "#history"
+
+    if saved := save_form(request, form, save):
+        return saved
     return show(request, person, "outcomes/history_form.jinja",
                 {"form": form, "heading": heading, "intro": intro, "what": what},
                 what=f"outcomes form: {what}", status=status)

@@ -14,7 +14,7 @@ from outreach.records.services import ValidationFailed
 from outreach.reminders import selectors, services
 from outreach.reminders.forms import ReminderForm
 from outreach.reminders.models import Channel, Status
-from outreach.web.forms import add_errors
+from outreach.web.forms import save_form
 
 
 def _clinician(request):
@@ -35,16 +35,17 @@ def visit_reminder(request, person_id: int, visit_id: int):
     if visit is None:
         raise Http404("No such planned visit")
     form = ReminderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reminder = services.reminder_for_visit(
-                visit=visit, by=staff, request=request,
-                submission_key=form.cleaned_data["submission_key"] or None,
-            )
-        except ValidationFailed as exc:
-            add_errors(form, exc.errors)
-        else:
-            return redirect(f"{reverse('outbox')}?queued={reminder.pk}")
+
+    def save(data) -> str:
+        reminder = services.reminder_for_visit(
+            visit=visit, by=staff, request=request,
+            submission_key=data["submission_key"] or None,
+        )
+        return f"{reverse('outbox')}?queued={reminder.pk}"
+
+    # The service keeps the submission key: the session need not.
+    if saved := save_form(request, form, save, remember=False):
+        return saved
     try:
         plan, refusal = services.plan_for_visit(visit), None
     except ValidationFailed as exc:

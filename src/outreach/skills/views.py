@@ -4,17 +4,16 @@ their history. Only the team's manager sees these pages (anyone else: 404)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from outreach.core.skills import LABELS, Status
 from outreach.records import selectors as records
-from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 from outreach.skills import selectors, services
 from outreach.skills.forms import AmendForm, TrainingForm, WithdrawForm
 from outreach.skills.models import TrainingRecord
 from outreach.teams.models import Role
-from outreach.web.forms import add_errors, handled, repeated
+from outreach.web.forms import repeated, save_form
 
 TAGS = {Status.MET: "nhsuk-tag--green", Status.EXPIRING: "nhsuk-tag--orange",
         Status.EXPIRED: "nhsuk-tag--red", Status.MISSING: "nhsuk-tag--red"}
@@ -86,18 +85,16 @@ def training_new(request, staff_id: int):
     comps = selectors.competencies()
     if request.method == "POST":
         form = TrainingForm(request.POST, competencies=comps)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.training_record(
-                    staff=member, competency=next(c for c in comps if c.pk == data["competency"]),
-                    completed_on=data["completed_on"], expires_on=data["expires_on"],
-                    provider=data["provider"], by=manager)
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                url = reverse("skills-staff", args=[member.pk]) + "?saved=1"
-                return handled(request, form, url)
+
+        def save(data) -> str:
+            services.training_record(
+                staff=member, competency=next(c for c in comps if c.pk == data["competency"]),
+                completed_on=data["completed_on"], expires_on=data["expires_on"],
+                provider=data["provider"], by=manager)
+            return reverse("skills-staff", args=[member.pk]) + "?saved=1"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         initial = {}
         key = request.GET.get("competency")
@@ -115,19 +112,16 @@ def training_amend(request, record_id: int):
     record = _record(manager, record_id)
     if request.method == "POST":
         form = AmendForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.training_amend(
-                    record=record, expected_version=d["version"], by=manager,
-                    reason=d["reason"], completed_on=d["completed_on"],
-                    expires_on=d["expires_on"], provider=d["provider"].strip())
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except StaleEdit:
-                form.add_error(None, STALE_EDIT)
-            else:
-                return redirect(reverse("skills-staff", args=[record.staff_id]) + "?saved=1")
+
+        def save(d) -> str:
+            services.training_amend(
+                record=record, expected_version=d["version"], by=manager,
+                reason=d["reason"], completed_on=d["completed_on"],
+                expires_on=d["expires_on"], provider=d["provider"].strip())
+            return reverse("skills-staff", args=[record.staff_id]) + "?saved=1"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = AmendForm(initial={"version": record.version, "completed_on": record.completed_on,
                                   "expires_on": record.expires_on, "provider": record.provider})
@@ -141,17 +135,14 @@ def training_withdraw(request, record_id: int):
     record = _record(manager, record_id)
     if request.method == "POST":
         form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                services.training_withdraw(record=record, by=manager,
-                                           expected_version=form.cleaned_data["version"],
-                                           reason=form.cleaned_data["reason"])
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except StaleEdit:
-                form.add_error(None, STALE_EDIT)
-            else:
-                return redirect(reverse("skills-staff", args=[record.staff_id]) + "?saved=1")
+
+        def save(d) -> str:
+            services.training_withdraw(record=record, by=manager,
+                                       expected_version=d["version"], reason=d["reason"])
+            return reverse("skills-staff", args=[record.staff_id]) + "?saved=1"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = WithdrawForm(initial={"version": record.version})
     return render(request, "skills/amend_form.jinja", {

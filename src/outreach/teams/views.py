@@ -10,12 +10,11 @@ from django.urls import reverse
 from outreach.audit.services import audit_list
 from outreach.core.periods import Period
 from outreach.records import selectors
-from outreach.records.services import ValidationFailed
 from outreach.teams import selectors as team_selectors
 from outreach.teams import services
 from outreach.teams.forms import AbsenceForm, CoverForm
 from outreach.teams.models import Absence
-from outreach.web.forms import add_errors, handled, repeated
+from outreach.web.forms import repeated, save_form
 
 
 def _staff(request):
@@ -62,18 +61,17 @@ def absence_new(request):
     team_staff = selectors.team_clinicians(staff.team)
     if request.method == "POST":
         form = AbsenceForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                absence = services.absence_record(
-                    staff=next(s for s in team_staff if s.pk == data["staff"]), by=staff,
-                    request=request, kind=data["kind"], start=data["start"], end=data["end"])
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                if services.people_needing_cover(absence):
-                    return handled(request, form, reverse("absence-cover", args=[absence.pk]))
-                return handled(request, form, reverse("absences") + "?recorded=1")
+
+        def save(data) -> str:
+            absence = services.absence_record(
+                staff=next(s for s in team_staff if s.pk == data["staff"]), by=staff,
+                request=request, kind=data["kind"], start=data["start"], end=data["end"])
+            if services.people_needing_cover(absence):
+                return reverse("absence-cover", args=[absence.pk])
+            return reverse("absences") + "?recorded=1"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = AbsenceForm(team_staff=team_staff, initial={
             "start": selectors.today(), "end": selectors.today()})
@@ -95,16 +93,16 @@ def absence_cover(request, absence_id: int):
     team_staff = [s for s in selectors.team_clinicians(staff.team) if s.pk != absence.staff_id]
     if request.method == "POST":
         form = CoverForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            try:
-                created = services.cover_assign_for_absence(
-                    absence=absence, by=staff, request=request,
-                    cover=next(s for s in team_staff if s.pk == form.cleaned_data["staff"]))
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                people = len({c.episode_id for c in created})
-                return handled(request, form, reverse("absences") + f"?covered={people}")
+
+        def save(data) -> str:
+            created = services.cover_assign_for_absence(
+                absence=absence, by=staff, request=request,
+                cover=next(s for s in team_staff if s.pk == data["staff"]))
+            people = len({c.episode_id for c in created})
+            return reverse("absences") + f"?covered={people}"
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = CoverForm(team_staff=team_staff)
     needs = services.people_needing_cover(absence)

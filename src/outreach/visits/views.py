@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_list, audit_record
 from outreach.records.models import VisitStatus
-from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
+from outreach.records.services import ValidationFailed
 from outreach.visits import bridge, presenters, selectors, services
 from outreach.visits.bridge import hhmm
 from outreach.visits.forms import AdjustForm, PlanWeekForm, ReplanForm
 from outreach.visits.models import RunKind
 from outreach.visits.names import Names
-from outreach.web.forms import add_errors
+from outreach.web.forms import add_errors, save_form
 
 CALENDAR_DAYS = 28
 PROBLEMS = {
@@ -266,22 +266,18 @@ def adjust(request, visit_id: int):
     team_staff = selectors.visiting_staff(staff.team)
     if request.method == "POST":
         form = AdjustForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def save(data) -> str:
             by_id = {s.pk: s for s in team_staff}
             slot = services.Slot(staff=by_id[data["staff"]],
                                  second=by_id.get(data["second_staff"]),
                                  day=data["date"], time=data["time"])
-            try:
-                moved = services.adjust(user=request.user, visit=visit, by=staff,
-                                        request=request, expected_version=data["version"],
-                                        slot=slot)
-            except ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except StaleEdit:
-                form.add_error(None, STALE_EDIT)
-            else:
-                return redirect(_worker_day_url(moved.staff_id, moved.date))
+            moved = services.adjust(user=request.user, visit=visit, by=staff, request=request,
+                                    expected_version=data["version"], slot=slot)
+            return _worker_day_url(moved.staff_id, moved.date)
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = AdjustForm(team_staff=team_staff, initial={
             "date": visit.date, "time": visit.time, "staff": visit.staff_id,

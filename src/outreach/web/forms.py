@@ -10,13 +10,20 @@ the page the first submission went to; a second submission of the same form goes
 makes no second entry. The key is read under a lock on the session's row and saved in the
 request's transaction (ATOMIC_REQUESTS) with the entry: a second submission racing the first
 waits for it, then sees its key. An entry and its key are committed together or not at all.
+
+`save_form` is the one way a page saves a valid posted form through its service: the
+redirect when saved, or the form again with the service's errors or a stale edit.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
+from django.http import HttpResponse
 from django.shortcuts import redirect
+
+from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 
 HANDLED = "outreach.handled_submissions"
 HANDLED_KEEP = 100
@@ -89,3 +96,35 @@ def handled(request, form: forms.Form, url: str):
     """Remember that this form was handled, and go where it went."""
     remember_handled(request, form.cleaned_data.get("submission_key"), url)
     return redirect(url)
+
+
+def save_form(request, form: forms.Form, save: Callable[[dict], str], *,
+              remember: bool = True) -> HttpResponse | None:
+    """Save a valid posted form through its service; the redirect when saved, else None.
+
+    Every page wrote the same try/except around its service: this is it, once, so that the
+    service's field errors, a stale edit and the one-time key are treated alike everywhere.
+    `save(cleaned_data)` calls the service and returns the URL to go to. The form's one-time
+    key (if any) is remembered with that URL (`handled`); `remember=False` where the service
+    keeps the key in a column of its own. None means show the form again: not a POST, an
+    invalid form, the service's field errors put on the form (a form's own
+    `add_service_errors` maps them, if it has one), or a stale edit (a non-field error, and
+    `form.stale` for the pages that answer 409). A page that may be re-posted checks
+    `repeated` first, before it looks anything up.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        url = save(form.cleaned_data)
+    except ValidationFailed as exc:
+        put = getattr(form, "add_service_errors", None)
+        if put is not None:
+            put(exc.errors)
+        else:
+            add_errors(form, exc.errors)
+        return None
+    except StaleEdit:
+        form.add_error(None, STALE_EDIT)
+        form.stale = True
+        return None
+    return handled(request, form, url) if remember else redirect(url)

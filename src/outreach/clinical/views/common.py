@@ -19,9 +19,8 @@ from outreach.audit.services import audit_record
 from outreach.clinical.forms import EntryForm
 from outreach.records import selectors
 from outreach.records.models import Person
-from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 from outreach.teams.models import StaffMember
-from outreach.web.forms import handled_redirect, remember_handled
+from outreach.web.forms import handled_redirect, save_form
 
 
 def scope(request, person_id: int) -> tuple[StaffMember, Person]:
@@ -52,26 +51,15 @@ def show(request, person: Person, template: str, context: dict, *, what: str,
 
 def submit(request, form: EntryForm, save: Callable[[], str]) -> HttpResponse | None:
     """Save a posted form once: a redirect when saved (or saved before), None to show the
-    form again with its errors (field errors from the form or the service, or a stale edit)."""
+    form again with its errors (field errors from the form or the service, or a stale edit).
+    A press of "Add another" saves nothing; a form saved before goes where it went, checked
+    before validation (the entry it saved may have made it invalid since)."""
     if form.adding_row:
         return None
-    key = str(form.data.get("submission_key") or "")
-    done = handled_redirect(request, key)
+    done = handled_redirect(request, str(form.data.get("submission_key") or ""))
     if done:
         return redirect(done)
-    if not form.is_valid():
-        return None
-    try:
-        url = save()
-    except ValidationFailed as exc:
-        form.add_service_errors(exc.errors)
-        return None
-    except StaleEdit:
-        form.add_error(None, STALE_EDIT)
-        form.stale = True
-        return None
-    remember_handled(request, key, url)
-    return redirect(url)
+    return save_form(request, form, lambda _data: save())
 
 
 def status_of(form) -> int:

@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from outreach.records import selectors, services
 from outreach.records.forms import DNA_LIKE, ContactForm, PlannedVisitForm
 from outreach.records.models import ContactMode, ContactWith
-from outreach.web.forms import add_errors
+from outreach.web.forms import save_form
 
 
 def _scope(request, person_id: int):
@@ -30,24 +31,25 @@ def contact_new(request, person_id: int):
     visit = selectors.planned_visit_for(person, request.GET.get("visit"))
     if request.method == "POST":
         form = ContactForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def save(data) -> str:
             second = next((s for s in team_staff if s.pk == data["second_staff"]), None)
-            try:
-                contact = services.contact_log(
-                    person=person, episode=episode, by=staff, request=request,
-                    date=data["date"], time=data["time"], outcome=data["outcome"],
-                    mode=data["mode"], place=data["place"], with_whom=data["with_whom"],
-                    second_staff=second, duration_minutes=data["duration_minutes"],
-                    note=data["note"], submission_key=data["submission_key"] or None,
-                    planned_visit=selectors.planned_visit_for(person, data["planned_visit"]),
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                if contact.outcome in DNA_LIKE:
-                    return redirect("contact-next", person_id=person.pk, contact_id=contact.pk)
-                return redirect(f"/people/{person.pk}/?logged={contact.pk}")
+            contact = services.contact_log(
+                person=person, episode=episode, by=staff, request=request,
+                date=data["date"], time=data["time"], outcome=data["outcome"],
+                mode=data["mode"], place=data["place"], with_whom=data["with_whom"],
+                second_staff=second, duration_minutes=data["duration_minutes"],
+                note=data["note"], submission_key=data["submission_key"] or None,
+                planned_visit=selectors.planned_visit_for(person, data["planned_visit"]),
+            )
+            if contact.outcome in DNA_LIKE:
+                return reverse("contact-next", kwargs={"person_id": person.pk,
+                                                       "contact_id": contact.pk})
+            return f"/people/{person.pk}/?logged={contact.pk}"
+
+        # The service keeps the submission key: the session need not.
+        if saved := save_form(request, form, save, remember=False):
+            return saved
     else:
         form = ContactForm(team_staff=team_staff, initial={
             "date": selectors.today(), "mode": ContactMode.FACE_TO_FACE,
@@ -79,19 +81,19 @@ def visit_new(request, person_id: int):
     team_staff = selectors.team_clinicians(staff.team)
     if request.method == "POST":
         form = PlannedVisitForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.visit_plan(
-                    person=person, episode=episode, by=staff, request=request,
-                    staff=next(s for s in team_staff if s.pk == data["staff"]),
-                    date=data["date"], time=data["time"], place=data["place"],
-                    purpose=data["purpose"], submission_key=data["submission_key"] or None,
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                return redirect(f"/people/{person.pk}/?planned=1")
+
+        def save(data) -> str:
+            services.visit_plan(
+                person=person, episode=episode, by=staff, request=request,
+                staff=next(s for s in team_staff if s.pk == data["staff"]),
+                date=data["date"], time=data["time"], place=data["place"],
+                purpose=data["purpose"], submission_key=data["submission_key"] or None,
+            )
+            return f"/people/{person.pk}/?planned=1"
+
+        # The service keeps the submission key: the session need not.
+        if saved := save_form(request, form, save, remember=False):
+            return saved
     else:
         form = PlannedVisitForm(team_staff=team_staff, initial={
             "date": request.GET.get("date") or selectors.today(), "staff": staff.pk,

@@ -32,7 +32,7 @@ from outreach.records.forms_episode import (
     TransitionForm,
 )
 from outreach.records.models import EpisodeStatus
-from outreach.web.forms import add_errors, handled, repeated
+from outreach.web.forms import add_errors, handled, repeated, save_form
 
 SAVED = {
     "registered": "Registered and referred. Decide on the referral against the chapter 2 "
@@ -94,20 +94,19 @@ def register(request):
     team_staff = selectors.team_clinicians(staff.team)
     if request.method == "POST":
         form = RegisterForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                person = services.person_create(
-                    by=staff, request=request, nhs_number=data["nhs_number"],
-                    given_name=data["given_name"], family_name=data["family_name"],
-                    date_of_birth=data["date_of_birth"], referral_date=data["referral_date"],
-                    referral_source=data["referral_source"],
-                    key_worker=next(s for s in team_staff if s.pk == data["key_worker"]),
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                return handled(request, form, _overview(person, "registered"))
+
+        def save(data) -> str:
+            person = services.person_create(
+                by=staff, request=request, nhs_number=data["nhs_number"],
+                given_name=data["given_name"], family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"], referral_date=data["referral_date"],
+                referral_source=data["referral_source"],
+                key_worker=next(s for s in team_staff if s.pk == data["key_worker"]),
+            )
+            return _overview(person, "registered")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = RegisterForm(team_staff=team_staff, initial={
             "referral_date": selectors.today(), "key_worker": staff.pk})
@@ -159,20 +158,17 @@ def accept(request, person_id: int):
         return elsewhere
     if request.method == "POST":
         form = AcceptForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.episode_accept(
-                    episode=episode, by=staff, request=request, expected_version=_version(form),
-                    assessment_date=data["assessment_date"], accepted_date=data["accepted_date"],
-                    criteria=data["criteria"], other_reason=data["other_reason"],
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except services.StaleEdit:
-                _stale(form)
-            else:
-                return handled(request, form, _overview(person, "accepted"))
+
+        def save(data) -> str:
+            services.episode_accept(
+                episode=episode, by=staff, request=request, expected_version=_version(form),
+                assessment_date=data["assessment_date"], accepted_date=data["accepted_date"],
+                criteria=data["criteria"], other_reason=data["other_reason"],
+            )
+            return _overview(person, "accepted")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = AcceptForm(initial={"version": episode.version, "criteria": episode.criteria,
                                    "assessment_date": episode.assessment_date or selectors.today(),
@@ -192,22 +188,19 @@ def decline(request, person_id: int):
         return elsewhere
     if request.method == "POST":
         form = DeclineForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services_episode.episode_decline(
-                    episode=episode, by=staff, request=request, expected_version=_version(form),
-                    assessment_date=data["assessment_date"], decided_on=data["decided_on"],
-                    criteria=data["criteria"], reasons=data["reasons"],
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except services.StaleEdit:
-                _stale(form)
-            else:
-                # No longer on the team's list, so not in scope: a page that shows nothing
-                # about them.
-                return handled(request, form, reverse("episode-declined"))
+
+        def save(data) -> str:
+            services_episode.episode_decline(
+                episode=episode, by=staff, request=request, expected_version=_version(form),
+                assessment_date=data["assessment_date"], decided_on=data["decided_on"],
+                criteria=data["criteria"], reasons=data["reasons"],
+            )
+            # No longer on the team's list, so not in scope: a page that shows nothing
+            # about them.
+            return reverse("episode-declined")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = DeclineForm(initial={"version": episode.version, "criteria": episode.criteria,
                                     "assessment_date": episode.assessment_date or selectors.today(),
@@ -233,19 +226,16 @@ def transition(request, person_id: int):
         return redirect(_overview(person))
     if request.method == "POST":
         form = TransitionForm(request.POST, status=episode.status)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.episode_transition(
-                    episode=episode, by=staff, request=request, expected_version=_version(form),
-                    kind=data["kind"], on=data["on"], note=data["note"],
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except services.StaleEdit:
-                _stale(form)
-            else:
-                return handled(request, form, _overview(person, "transition"))
+
+        def save(data) -> str:
+            services.episode_transition(
+                episode=episode, by=staff, request=request, expected_version=_version(form),
+                kind=data["kind"], on=data["on"], note=data["note"],
+            )
+            return _overview(person, "transition")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = TransitionForm(status=episode.status, initial={
             "version": episode.version, "on": selectors.today()})
@@ -399,16 +389,15 @@ def annual_review_new(request, person_id: int):
         return redirect(_overview(person))
     if request.method == "POST":
         form = AnnualReviewForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services_episode.annual_review_record(
-                    episode=episode, by=staff, request=request, held_on=data["held_on"],
-                    agencies=data["agencies"], outcome=data["outcome"])
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                return handled(request, form, _overview(person, "review"))
+
+        def save(data) -> str:
+            services_episode.annual_review_record(
+                episode=episode, by=staff, request=request, held_on=data["held_on"],
+                agencies=data["agencies"], outcome=data["outcome"])
+            return _overview(person, "review")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = AnnualReviewForm(initial={"held_on": selectors.today()})
     _read(request, person, "annual review form")
@@ -429,16 +418,15 @@ def key_worker(request, person_id: int):
                   if current is None or s.pk != current.staff_id]
     if request.method == "POST":
         form = KeyWorkerForm(request.POST, team_staff=team_staff)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.key_worker_assign(
-                    episode=episode, staff=next(s for s in team_staff if s.pk == data["staff"]),
-                    by=staff, request=request, start=data["start"])
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            else:
-                return handled(request, form, _overview(person, "key_worker"))
+
+        def save(data) -> str:
+            services.key_worker_assign(
+                episode=episode, staff=next(s for s in team_staff if s.pk == data["staff"]),
+                by=staff, request=request, start=data["start"])
+            return _overview(person, "key_worker")
+
+        if saved := save_form(request, form, save):
+            return saved
     else:
         form = KeyWorkerForm(team_staff=team_staff, initial={"start": selectors.today()})
     _read(request, person, "key worker form")
