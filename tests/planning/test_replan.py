@@ -93,3 +93,28 @@ def test_a_crisis_outside_the_persons_usual_hours_is_still_planned():
     assert [(v.person, v.day) for v in crisis] == [("p0", wed)]
     assert 15 * 60 <= crisis[0].start <= 16 * 60
     assert check_plan(new) == []
+
+
+@pytest.mark.parametrize("seconds", [0.5, 0.05])
+def test_a_retry_goes_before_a_routine_visit_and_no_day_is_lost(seconds):
+    """A full week (one worker, two visits a day, ten wanted): p0's Monday visit finds nobody
+    in at 16:30, too late to try again that day. The retry takes a routine visit's place on
+    a later day; that one visit is listed unmet, and every other visit stays, even when the
+    re-plan runs out of time after opening a day (a day opened was once left unrouted and
+    its visits lost)."""
+    w = [worker("w0", days=range(5), max_visits=2)]
+    people = [person("p0", 1.0, weekly_target=3, key_worker="w0"),
+              person("p1", 2.0, weekly_target=3, key_worker="w0"),
+              person("p2", 3.0, weekly_target=4, key_worker="w0")]
+    plan = plan_week(week(w, people), seconds=0.5, seed=1)
+    assert plan.figures.contacts_planned == 10
+    monday = DAYS[0]
+    failed = next(v for v in plan.visits if v.person == "p0" and v.day == monday)
+    new = replan(plan, [NoAccess("p0", monday, 16 * 60 + 30)], seconds=seconds, seed=1)
+    assert check_plan(new) == []
+    retries = [v for v in new.visits if v.kind == VisitKind.RETRY]
+    assert [(v.person, v.day > monday) for v in retries] == [("p0", True)]
+    before = {(v.person, v.day) for v in plan.visits if v != failed}
+    after = {(v.person, v.day) for v in new.visits if v.kind != VisitKind.RETRY}
+    assert len(before - after) == 1 and after <= before
+    assert sum(u.count for u in new.unmet) == 1

@@ -441,13 +441,16 @@ class _Engine:
             if best not in self.open_days:
                 self.open(best)
             changed.add(best)
-        remaining = self.deadline - time.perf_counter()
-        if not changed or remaining <= 0.05:
+        if not changed:
             return False
+        # Every day this round opened or changed is routed, however little time is left: an
+        # opened day's visits were taken out of the kept plan, and a warm start from its
+        # previous routes is quick. Only further rounds wait for time.
+        remaining = self.deadline - time.perf_counter()
         per_day = max(remaining * 0.8 / len(changed), 0.02)
         for day in sorted(changed):
             self.route(day, per_day, self.hint(day))
-        return True
+        return remaining > 0.05
 
     # The plan
 

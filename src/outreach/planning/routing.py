@@ -113,8 +113,10 @@ def build_day(
         person = problem.person_by_id[task.person]
         if task.kind == VisitKind.CRISIS:
             base_prize = w.crisis_prize
-        elif task.needs_nurse or task.start is not None:
-            base_prize = w.depot_prize  # depots, and what cannot move (appointments, locks)
+        elif task.needs_nurse or task.start is not None or task.kind == VisitKind.RETRY:
+            # Depots, what cannot move (appointments, locks), and trying again someone the
+            # team could not get in to see: before a routine visit to someone already seen.
+            base_prize = w.depot_prize
         else:
             base_prize = w.contact_prize
         prize = base_prize + extra_prize.get(task.key, 0)
