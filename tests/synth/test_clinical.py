@@ -361,6 +361,18 @@ def test_planned_visits_for_the_coming_week(demo):
             per_person[v.person_id] += 1
     accepted = [e for e in demo.episodes if e.status == "accepted"]
     assert 1.8 <= sum(per_person.values()) / len(accepted) <= 2.6
+    # Booked as a team would: a worker's timed visits of a day at least 75 minutes apart,
+    # so the planner can keep them (random times once clashed by the hundred).
+    times = defaultdict(list)
+    for v in demo.planned_visits:
+        for who in filter(None, (v.staff_id, v.second_staff_id)):
+            if v.time is not None:
+                times[(who, v.date)].append(v.time.hour * 60 + v.time.minute)
+    for starts in times.values():
+        starts.sort()
+        assert all(b - a >= 75 for a, b in zip(starts, starts[1:], strict=False))
+    # A few stay without a time (a full weekend, a pair never free together): 'time to agree'.
+    assert sum(v.time is None for v in demo.planned_visits) <= 0.15 * len(demo.planned_visits)
     in_hospital = {e.person_id for e in demo.episodes if e.status == "inpatient"}
     for depot in demo.depots:  # in hospital, the ward gives it
         if (depot.active and TODAY <= depot.next_due < TODAY + timedelta(days=5)

@@ -75,7 +75,7 @@ def test_planning_from_the_record_prints_names_and_writes_nothing(based, nurse):
                 "--seconds", "0.3")
     assert "(not saved)" in text
     assert "Contact targets met     2 of 3 people" in text
-    assert f"Nowhere Known (id {nowhere.pk}): contact x2." in text
+    assert f"Nowhere Known (id {nowhere.pk}): Contact x2." in text
     assert "has no coordinates" in text and "person p" not in text
     assert not PlannedVisit.objects.exists() and not WeekPlan.objects.exists()
     shown = AuditEvent.objects.filter(action=AuditAction.LIST, person_id=nowhere.pk).get()

@@ -64,5 +64,6 @@ def as_text(title: str, figures: Mapping[str, Any], unmet: Iterable[Mapping[str,
     for u in unmet:
         when = f", {date.fromisoformat(u['day']):%a %d %b}" if u.get("day") else ""
         times = f" x{u['count']}" if u.get("count", 1) > 1 else ""
-        lines.append(f"  - {u['person']}: {u['kind']}{times}{when}. {u['reason']}")
+        what = u.get("what") or u["kind"]
+        lines.append(f"  - {u['person']}: {what}{times}{when}. {u['reason']}")
     return "\n".join(lines) + "\n"

@@ -58,6 +58,7 @@ HANDOVER, MDT = "handover", "mdt"
 PLANNED = "planned"
 VISIT_PLACES = ("home", "public_place", "clinic")  # in the order of _Plan.places
 LOOKAHEAD = 7  # planned visits for today and the next 6 days
+SLOT_MINUTES = 75  # a worker's booked visits are this far apart (a visit and the travel)
 HANDOVER_DAYS, MDT_WEEKS = 28, 8  # meetings generated back from yesterday
 
 
@@ -237,6 +238,7 @@ def generate_teamwork(world: World, record: ClinicalRecord, plans: list[_Plan],
     work = TeamWork()
     people = _everyone_open(world, record, plans, carers, kw, covers)
     _planned_visits(world, people, work)
+    _space_out(world, work)
     _annual_reviews(world, record, work)
     _proposals(world, record, plans, kw, discharges, work)
     _meetings(world, record, plans, kw, work)
@@ -346,6 +348,77 @@ def _planned_visits(world: World, people: list[CasePerson], work: TeamWork) -> N
                 version=1, recorded_by_id=staff,
                 recorded_at=_at(planned_on, 16 * 60 + int(rng.integers(0, 90))),
             ))
+
+
+def _slots(s: _Staff) -> list[int]:
+    """The times a worker would book visits at: 75 minutes apart (a 45-minute visit and the
+    travel), the one nearest 12:30 left for lunch when there are four or more."""
+    start, end = s.shift
+    slots = list(range(start + 30, end - 75 + 1, SLOT_MINUTES))
+    if len(slots) >= 4:
+        slots.remove(min(slots, key=lambda t: abs(t - 750)))
+    return slots
+
+
+def _space_out(world: World, work: TeamWork) -> None:
+    """Book each worker's visits of a day at distinct times, as a team does at handover.
+
+    Visits drawn at random times keep their order. One whose worker has no slot left moves
+    to the nearest other day of the week the person has no visit on and the worker has a
+    slot (a depot keeps its day), else to the least booked colleague at work with one (a
+    nurse for a depot); both workers of a pair must be free. A visit nobody has room for
+    keeps no time (the planner reports it). Weekends are thinly staffed, so that is where
+    most moves come from.
+    """
+    booked: dict[tuple[int, date], list[int]] = {}
+    seen = {(v.person_id, v.date) for v in work.planned_visits}
+    week = sorted({v.date for v in work.planned_visits})
+
+    def slot(staff: int, second: int | None, day: date) -> int | None:
+        who = [staff] + ([second] if second is not None else [])
+        if not all(world.at_work(world.by_id[w], day.toordinal()) for w in who):
+            return None
+        busy = [x for w in who for x in booked.get((w, day), ())]
+        return next((t for t in _slots(world.by_id[staff])
+                     if all(abs(t - x) >= SLOT_MINUTES for x in busy)), None)
+
+    def colleagues(v: PlannedVisitRow, day: date) -> list[int]:
+        me = world.by_id[v.staff_id]
+        return sorted(
+            (s.id for s in world.team_staff[me.team_id]
+             if s.id not in (v.staff_id, v.second_staff_id)
+             and s.role in (PRACTITIONER, CONSULTANT)
+             and (s.discipline == NURSE or not v.purpose.startswith("Depot"))),
+            key=lambda s: (len(booked.get((s, day), ())), s))
+
+    def book(v: PlannedVisitRow, days: list[date]) -> tuple[date, int, int] | None:
+        # The same worker on another day before a colleague: continuity first.
+        for day in days:
+            if (at := slot(v.staff_id, v.second_staff_id, day)) is not None:
+                return day, v.staff_id, at
+        for day in days:
+            for staff in colleagues(v, day):
+                if (at := slot(staff, v.second_staff_id, day)) is not None:
+                    return day, staff, at
+        return None
+
+    spaced = {}
+    for v in sorted(work.planned_visits, key=lambda v: (v.date, v.staff_id, v.time or time(0))):
+        days = [v.date]
+        if not v.purpose.startswith("Depot"):
+            days += sorted((d for d in week if (v.person_id, d) not in seen),
+                           key=lambda d: (abs((d - v.date).days), d))
+        found = book(v, days)
+        if found is None:
+            spaced[v.id] = replace(v, time=None)
+            continue
+        day, staff, at = found
+        seen.discard((v.person_id, v.date))
+        seen.add((v.person_id, day))
+        for w in filter(None, (staff, v.second_staff_id)):
+            booked.setdefault((w, day), []).append(at)
+        spaced[v.id] = replace(v, staff_id=staff, date=day, time=_hm(at))
+    work.planned_visits[:] = [spaced[v.id] for v in work.planned_visits]
 
 
 def _accepted_purposes(p: CasePerson, chosen: list[int], purposes: dict[int, str], rng,

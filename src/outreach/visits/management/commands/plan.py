@@ -22,6 +22,7 @@ from outreach.planning import instances, plan_week, report
 from outreach.records.services import ValidationFailed
 from outreach.visits import bridge, selectors, services
 from outreach.visits.names import Names
+from outreach.visits.presenters import KIND_LABELS
 
 NO_USER = "Say who is planning: --as USERNAME, a clinician on team {team}."
 NOT_ON_TEAM = "{user} is not a clinician on team {team}, so cannot plan its week."
@@ -113,7 +114,8 @@ class Command(BaseCommand):
         audit_list(request=request, person_ids=sorted(names.people), action=AuditAction.LIST,
                    what="visit planner (command line): unmet items printed")
         rows = [{"person": names.person(u.get("person_id")) if u.get("person_id") else "",
-                 "person_id": u.get("person_id"), "kind": u["kind"], "day": u.get("day"),
+                 "person_id": u.get("person_id"), "kind": u["kind"],
+                 "what": KIND_LABELS.get(u["kind"], u["kind"]), "day": u.get("day"),
                  "count": u.get("count", 1), "reason": names.text(u["reason"])}
                 for u in unmet]
         title = (f"Visit plan: team {code}, 7 days from {start:%a %d %b %Y} "
