@@ -13,7 +13,7 @@ from typing import Literal
 
 from ninja import Router, Schema, Status
 
-from outreach.api.governance import NO_ACCESS, Error, _csv, _error, _scope, _viewer
+from outreach.api.governance import Error, _csv, _resolve
 from outreach.core.experience import QUESTIONS, Respondent
 from outreach.core.suppression import Disclosure, Shown
 from outreach.experience import selectors
@@ -65,15 +65,10 @@ def experience(request, scope: Literal["team", "service", "trust"] = "team",
                key: str | None = None, respondent: Literal["person", "carer", "all"] = "all",
                format: Literal["json", "csv"] = "json"):
     """Experience results by team and quarter, with small numbers suppressed."""
-    viewer = _viewer(request)
-    if viewer is None:
-        return _error(403, NO_ACCESS)
-    if scope == "team" and key is None and viewer.staff.team is not None:
-        key = viewer.staff.team.code
-    found = _scope(viewer, scope, key)
-    if isinstance(found, Status):
-        return found
-    title, teams = found
+    found, error = _resolve(request, scope, key)
+    if error:
+        return error
+    viewer, key, title, teams = found
     config = suppression_config()
     on = today()
     rows = selectors.results(teams, on=on, quarters=feedback_config()["quarters"],

@@ -95,6 +95,20 @@ def _scope(viewer: Viewer, scope: str, key: str | None):
     return "All teams", selectors.teams()
 
 
+def _resolve(request, scope: str, key: str | None):
+    """((viewer, key, title, teams), None) for the scope asked for, or (None, the error
+    response). Team staff asking for "team" without a key get their own team."""
+    viewer = _viewer(request)
+    if viewer is None:
+        return None, _error(403, NO_ACCESS)
+    if scope == "team" and key is None and viewer.staff.team is not None:
+        key = viewer.staff.team.code
+    found = _scope(viewer, scope, key)
+    if isinstance(found, Status):
+        return None, found
+    return (viewer, key, *found), None
+
+
 # --- Definitions ---------------------------------------------------------------------------
 
 
@@ -210,15 +224,10 @@ def figures(request, scope: Literal["team", "service", "trust"] = "team",
     """Every dashboard figure for a team (`key`: its code; the default for team staff is
     their own team), a service (`key`: full_ao or dedicated_function) or the trust, with its
     definition, headline value and monthly trend."""
-    viewer = _viewer(request)
-    if viewer is None:
-        return _error(403, NO_ACCESS)
-    if scope == "team" and key is None and viewer.staff.team is not None:
-        key = viewer.staff.team.code
-    found = _scope(viewer, scope, key)
-    if isinstance(found, Status):
-        return found
-    title, teams = found
+    found, error = _resolve(request, scope, key)
+    if error:
+        return error
+    viewer, key, title, teams = found
     ids = [t.pk for t in teams]
     params = measure_params()
     as_of = records.today()

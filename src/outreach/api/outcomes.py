@@ -17,7 +17,7 @@ from typing import Literal
 
 from ninja import Router, Status
 
-from outreach.api.governance import CSV_RESPONSE, NO_ACCESS, Error, _csv, _error, _scope, _viewer
+from outreach.api.governance import CSV_RESPONSE, Error, _csv, _resolve
 from outreach.core import outcomes as core
 from outreach.core.equality import By
 from outreach.core.suppression import Shown
@@ -34,18 +34,6 @@ Format = Literal["json", "csv"]
 
 def _v(shown: Shown | None):
     return None if shown is None else shown.value
-
-
-def _resolve(request, scope: str, key: str | None):
-    viewer = _viewer(request)
-    if viewer is None:
-        return None, _error(403, NO_ACCESS)
-    if scope == "team" and key is None and viewer.staff.team is not None:
-        key = viewer.staff.team.code
-    found = _scope(viewer, scope, key)
-    if isinstance(found, Status):
-        return None, found
-    return (viewer, key, *found), None
 
 
 def _head(viewer, scope, key, title, teams, as_of) -> dict:

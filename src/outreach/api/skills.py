@@ -13,7 +13,7 @@ from typing import Literal
 
 from ninja import Router, Schema, Status
 
-from outreach.api.governance import NO_ACCESS, Error, _csv, _error, _scope, _viewer
+from outreach.api.governance import Error, _csv, _error, _resolve
 from outreach.core.skills import GapCount
 from outreach.records.selectors import staff_for, today
 from outreach.skills import selectors
@@ -64,15 +64,10 @@ def gaps(request, scope: Literal["team", "service", "trust"] = "team",
          key: str | None = None, format: Literal["json", "csv"] = "json"):
     """Required competencies not held (missing, expired) and expiring, per team and
     competency ("all" for every competency together)."""
-    viewer = _viewer(request)
-    if viewer is None:
-        return _error(403, NO_ACCESS)
-    if scope == "team" and key is None and viewer.staff.team is not None:
-        key = viewer.staff.team.code
-    found = _scope(viewer, scope, key)
-    if isinstance(found, Status):
-        return found
-    title, teams = found
+    found, error = _resolve(request, scope, key)
+    if error:
+        return error
+    viewer, key, title, teams = found
     on, d = today(), viewer.disclosure
     counts = selectors.gaps_by_team_and_competency(teams, on=on)
     comps = selectors.competencies()

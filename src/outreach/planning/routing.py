@@ -337,13 +337,13 @@ def fix_route(model: DayModel, vi: int, seq: list[int]) -> tuple[list[int], list
         dropped.append(worst)
 
 
-def reinsert(model: DayModel, routes: DayRoutes, dropped: Sequence[int]) -> list[int]:
+def reinsert(model: DayModel, routes: DayRoutes, dropped: Sequence[int]) -> None:
     """Put visits a route could not keep into a route where they fit, at least extra cost.
 
     The solver sees a break as no travel in and the shortest leg out, so a tight route can
     be a few minutes too long once timed exactly, and `fix_route` then drops a visit. That
-    visit often fits another worker's day. `routes` is changed in place; returns the stops
-    that fit nowhere. Two-staff visits are left to the planner (they need both workers).
+    visit often fits another worker's day. `routes` is changed in place; what fits nowhere
+    stays out. Two-staff visits are left to the planner (they need both workers).
     """
     index = {v.worker: i for i, v in enumerate(model.vehicles)}
     served = {model.stops[s].ident for seq in routes.values() for s in seq}
@@ -351,13 +351,9 @@ def reinsert(model: DayModel, routes: DayRoutes, dropped: Sequence[int]) -> list
     for si, stop in enumerate(model.stops):
         if not stop.is_break:
             copies.setdefault(stop.ident, []).append(si)
-    left: list[int] = []
     for s in sorted(dropped, key=lambda s: -model.stops[s].prize):
         stop = model.stops[s]
-        if stop.is_break or stop.ident in served:
-            continue
-        if model.tasks[stop.task].two_staff:  # type: ignore[index]
-            left.append(s)
+        if stop.is_break or stop.ident in served or model.tasks[stop.task].two_staff:  # type: ignore[index]
             continue
         best: tuple[int, str, list[int]] | None = None
         for worker, seq in routes.items():
@@ -376,12 +372,9 @@ def reinsert(model: DayModel, routes: DayRoutes, dropped: Sequence[int]) -> list
                     trial = [*seq[:pos], cand, *seq[pos:]]
                     if schedule(model, vi, trial) is not None:
                         best = (delta, worker, trial)
-        if best is None:
-            left.append(s)
-        else:
+        if best is not None:
             routes[best[1]] = best[2]
             served.add(stop.ident)
-    return left
 
 
 def allowed_stop(model: DayModel, vi: int, stop: int) -> bool:
