@@ -98,6 +98,8 @@ def test_save_writes_the_run_as_the_page_does(based, nurse):
     (["--team", "south", "--as", "practitioner"], "not a clinician on team south"),
     (["--team", "north", "--as", "practitioner", "--week", "2000-01-03", "--save"],
      "cannot be in the past"),
+    (["--team", "north", "--as", "practitioner", "--week", "2000-01-03"],
+     "cannot be in the past"),
     (["--instance", "x.json", "--week", "2026-11-30"], "use them with --team"),
 ])
 def test_the_record_needs_a_clinician_of_that_team(based, nurse, other_team, args, message):

@@ -99,13 +99,19 @@ def preview_week(*, user, start: date, now: datetime | None = None,
                  seconds: float | None = None, seed: int = 1):
     """Plan the 7 days from `start` from the record and write nothing.
 
-    Returns (record, built, plan, seconds); `PlanningFailed` says in words why there is no
-    plan. `run_week` writes what this returns; `outreach plan --team` prints it.
+    Returns (record, built, plan, seconds); `ValidationFailed` for a start in the past or
+    too far ahead, `PlanningFailed` says in words why there is no plan. `run_week` writes
+    what this returns; `outreach plan --team` prints it.
     """
+    today = selectors.today()
+    if start < today:
+        raise ValidationFailed({"start": [START_IN_PAST]})
+    if start > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationFailed({"start": [START_TOO_LATE]})
     record = selectors.planning_record(user, start=start)
     seconds = selectors.planner_seconds() if seconds is None else seconds
     try:
-        built = bridge.build(record, now=_now_minute(now) if start == selectors.today() else None)
+        built = bridge.build(record, now=_now_minute(now) if start == today else None)
         plan = plan_week(built.problem, seconds=seconds, seed=seed)
     except bridge.RecordError as exc:
         raise PlanningFailed(exc.messages) from exc
@@ -123,11 +129,6 @@ def run_week(*, user, by: StaffMember, request, start: date, now: datetime | Non
     form returns the run already made."""
     if repeat := _repeat(by, submission_key):
         return repeat
-    today = selectors.today()
-    if start < today:
-        raise ValidationFailed({"start": [START_IN_PAST]})
-    if start > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise ValidationFailed({"start": [START_TOO_LATE]})
     record, built, plan, seconds = preview_week(user=user, start=start, now=now)
     new = bridge.new_visits(plan)
     with transaction.atomic():
