@@ -145,6 +145,13 @@ NHSUK_DIST = BASE_DIR.parent.parent / "node_modules" / "nhsuk-frontend" / "dist"
 STATICFILES_DIRS = [("nhsuk", NHSUK_DIST)] if NHSUK_DIST.exists() else []
 
 # Clinical thresholds are configuration, not code (design rule 2). See docs/configuration.md.
+# Ending the team's care is judged by the person's record (outreach.core.discharge): refused
+# while there is no successful face-to-face contact in the last N weeks, or the contact target
+# was unmet in most of the last M full weeks (docs/configuration.md says why these defaults).
+OUTREACH_DISCHARGE = {
+    "recent_contact_weeks": 2,
+    "target_weeks": 8,
+}
 OUTREACH_ENGAGEMENT = {
     "standard": {
         "due_after_days": 4,

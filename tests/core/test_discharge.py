@@ -11,6 +11,7 @@ from outreach.core.discharge import (
     LABELS,
     NON_ENGAGEMENT_REASONS,
     NON_ENGAGEMENT_REFUSED,
+    REDIRECTED_REASONS,
     RECORD_REQUIRED,
     TEXT_FIELDS,
     UNKNOWN_REASON,
@@ -56,8 +57,9 @@ def _blanked(record: DecisionRecord, name: str, blank_text: str) -> DecisionReco
 
 def test_reasons_split_into_allowed_and_refused_and_all_have_labels():
     """Every reason is either allowed or refused, never both, and has a label for forms."""
-    assert ALLOWED_REASONS | NON_ENGAGEMENT_REASONS == set(DischargeReason)
+    assert ALLOWED_REASONS | NON_ENGAGEMENT_REASONS | REDIRECTED_REASONS == set(DischargeReason)
     assert not ALLOWED_REASONS & NON_ENGAGEMENT_REASONS
+    assert not ALLOWED_REASONS & REDIRECTED_REASONS
     assert set(LABELS) == set(DischargeReason)
 
 

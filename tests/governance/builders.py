@@ -141,18 +141,20 @@ def section117(e: Episode, by: StaffMember, *, since: date, due: date) -> Sectio
                                      eligible=True, eligible_from=since, review_due=due)
 
 
-def discharge(e: Episode, by: StaffMember, *, on: date, reason: str) -> DischargeDecision:
+def discharge(e: Episode, by: StaffMember, *, on: date, reason: str, engaged: bool | None = True,
+              **handover) -> DischargeDecision:
     Episode.objects.filter(pk=e.pk).update(status=EpisodeStatus.DISCHARGED, discharged_date=on)
     KeyWorkerAssignment.objects.filter(episode=e, end__isnull=True).update(end=on)
     return DischargeDecision.objects.create(
         episode=e, reason=reason, date=on, rationale="r", relapse_indicators="i",
         known_risks="k", route_back_in="Call the team", shared_with=["the person", "GP"],
-        decided_by=by)
+        decided_by=by, engaged=engaged, **handover)
 
 
-def refused(e: Episode, by: StaffMember, *, on: date, reason: str) -> RefusedDischarge:
+def refused(e: Episode, by: StaffMember, *, on: date, reason: str,
+            not_engaged: bool = False) -> RefusedDischarge:
     row = RefusedDischarge.objects.create(episode=e, reason=reason, problems={"reason": ["x"]},
-                                          attempted_by=by)
+                                          attempted_by=by, not_engaged=not_engaged)
     at = timezone.make_aware(datetime.combine(on, time(11)))
     RefusedDischarge.objects.filter(pk=row.pk).update(attempted_at=at)
     return row

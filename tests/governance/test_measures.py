@@ -150,6 +150,20 @@ EXAMPLES = {
         lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="did_not_attend"),
     ("non_engagement_discharges", "step_down"):
         lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="step_down"),
+    ("non_engagement_discharges", "not_engaged_step_down"):
+        lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="step_down", engaged=False),
+    ("non_engagement_discharges", "written_around"):
+        lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="step_down", engaged=None),
+    ("non_engagement_discharges", "died"):
+        lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="died", engaged=False,
+                               died_on=ago(32)),
+    ("non_engagement_discharges", "accepted_transfer"):
+        lambda t, w: discharge(episode(t, w), w, on=ago(30), reason="transfer_out",
+                               engaged=False, receiving_team="Leeds East CMHT",
+                               accepted_by="Dr A Khan", accepted_on=ago(31)),
+    ("refused_discharge_attempts", "refused_not_engaged"):
+        lambda t, w: refused(episode(t, w), w, on=ago(40), reason="step_down",
+                             not_engaged=True),
     ("refused_discharge_attempts", "refused_dna"):
         lambda t, w: refused(episode(t, w), w, on=ago(40), reason="did_not_attend"),
     ("refused_discharge_attempts", "refused_incomplete"):

@@ -18,7 +18,7 @@ from outreach.audit.models import AuditAction
 from outreach.audit.selectors import audit_for_person
 from outreach.audit.services import audit_list, audit_record
 from outreach.core.engagement import ACTIONS, EngagementState
-from outreach.records import selectors, services
+from outreach.records import selectors, services, services_episode
 from outreach.records.engagement import days_since_seen
 from outreach.records.models import ContactMode, ContactPlace, ContactWith
 
@@ -344,28 +344,25 @@ def contact_create(request, person_id: int, payload: ContactIn):
 
 
 class DischargeIn(Schema):
-    reason: str
     date: date
     episode_version: int
-    rationale: str = ""
-    relapse_indicators: str = ""
-    known_risks: str = ""
-    route_back_in: str = ""
-    shared_with: list[str] = []
 
 
 class DischargeOut(Schema):
     episode_id: int
     reason: str
     date: date
+    engaged: bool
 
 
 @api.post("/people/{person_id}/discharge",
           response={200: DischargeOut, 403: Error, 404: Error, 409: Error, 422: Error},
           tags=["episodes"])
 def discharge(request, person_id: int, payload: DischargeIn):
-    """Discharge through the guard: non-engagement reasons and incomplete decision records
-    are refused with 422 and the reasons, field by field."""
+    """Carry out the end of care that the MDT agreed with the consultant (nobody discharges
+    alone: propose it and record the MDT's decision on the proposal's page first). The guard
+    judges the person's record on the day: refusals are 422 with the reasons, field by
+    field, and are counted by governance."""
     staff = _require_clinical(request)
     if staff is None:
         return error(403, CLINICAL_ONLY)
@@ -373,18 +370,23 @@ def discharge(request, person_id: int, payload: DischargeIn):
     if person is None:
         return error(404, NOT_FOUND)
     episode = selectors.current_episode(person)
-    data = payload.dict()
+    agreed = None if episode is None else episode.proposals.filter(
+        decided=services_episode.PROPOSAL_AGREED, carried_out__isnull=True).first()
+    if agreed is None:
+        return error(422, "Discharge refused.",
+                     {"proposal": [services_episode.MDT_DECISION_REQUIRED]})
     try:
-        decision = services.episode_discharge(
-            episode=episode, by=staff, request=request,
-            expected_version=data.pop("episode_version"), on=data.pop("date"), **data,
-        )
+        decision = services_episode.proposal_carry_out(
+            proposal=agreed, by=staff, request=request, on=payload.date,
+            expected_version=payload.episode_version)
     except services.DischargeRefused as exc:
         return error(422, "Discharge refused.", exc.problems)
+    except services.ValidationFailed as exc:
+        return error(422, "Discharge refused.", exc.errors)
     except services.StaleEdit:
         return error(409, services.STALE_EDIT)
     return Status(200, {"episode_id": episode.pk, "reason": decision.reason,
-                        "date": decision.date})
+                        "date": decision.date, "engaged": bool(decision.engaged)})
 
 
 class AuditOut(Schema):

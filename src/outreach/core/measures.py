@@ -280,10 +280,14 @@ MEASURES: tuple[Measure, ...] = (
         ),
     ),
     Measure(
-        key="non_engagement_discharges", title="Discharges for non-engagement",
+        key="non_engagement_discharges", title="Discharges of people not engaged",
         group=Group.DROP_OUT, kind=Kind.COUNT, timing=Timing.FLOW,
-        numerator="discharges dated in the period whose recorded reason is did not attend, no "
-                  "access, disengaged or declined contact",
+        numerator="discharges dated in the period of people whose record showed them not "
+                  "engaged on the day of discharge (engagement overdue or worse, no successful "
+                  "face-to-face contact in the last weeks, or the contact target unmet in most "
+                  "recent weeks), whatever reason was recorded; a reason of did not attend, no "
+                  "access, disengaged or declined contact always counts; death and a transfer "
+                  "to a team that accepted the person do not",
         denominator="all discharges dated in the period (for context)",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
         source="002 chapters 3-5 (DNA never a reason for discharge); 004 action 10",
@@ -292,16 +296,25 @@ MEASURES: tuple[Measure, ...] = (
             _ex("dna_discharge", "A discharge recorded with the reason \u2018did not "
                 "attend\u2019 counts (the guard refuses these, so one here means a record "
                 "made around it).", count=1, denominator=1),
-            _ex("step_down", "A step-down to the community mental health team does not.",
-                count=0, denominator=1),
+            _ex("step_down", "A step-down to the community mental health team of someone "
+                "engaged does not.", count=0, denominator=1),
+            _ex("not_engaged_step_down", "A step-down of someone whose record showed them not "
+                "engaged on the day counts, whatever reason was recorded.", count=1,
+                denominator=1),
+            _ex("written_around", "A discharge with no judgement of the person's engagement "
+                "(written around the system) counts.", count=1, denominator=1),
+            _ex("died", "The death of someone not engaged does not.", count=0, denominator=1),
+            _ex("accepted_transfer", "A transfer of someone not engaged to a named team that "
+                "accepted them does not.", count=0, denominator=1),
         ),
     ),
     Measure(
         key="refused_discharge_attempts", title="Discharge attempts refused (non-engagement)",
         group=Group.DROP_OUT, kind=Kind.COUNT, timing=Timing.FLOW,
-        numerator="attempts to discharge, or to propose a discharge, that the system refused "
-                  "because the reason given was did not attend, no access, disengaged or "
-                  "declined contact, made in the period",
+        numerator="attempts to end care (propose, agree or carry out a discharge) that the "
+                  "system refused because the person was not engaged, or because the reason "
+                  "given was did not attend, no access, disengaged or declined contact, made "
+                  "in the period",
         denominator="none (a count; every attempt is counted)",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
         source="002 chapter 5 (confirm DNAs are never used as a reason for discharge); 004 "
@@ -310,6 +323,8 @@ MEASURES: tuple[Measure, ...] = (
         examples=(
             _ex("refused_dna", "A discharge attempted for \u2018did not attend\u2019 and "
                 "refused counts.", count=1),
+            _ex("refused_not_engaged", "A step-down refused because the person's record showed "
+                "them not engaged counts.", count=1),
             _ex("refused_incomplete", "A step-down refused only because its decision record "
                 "was incomplete does not.", count=0),
         ),

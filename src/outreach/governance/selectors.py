@@ -44,7 +44,7 @@ from outreach.clinical.models import (
     WarningSign,
 )
 from outreach.clinical.selectors import legal_deadlines_due
-from outreach.core.discharge import NON_ENGAGEMENT_REASONS
+from outreach.core.discharge import NON_ENGAGEMENT_REASONS, Handover, counts_as_not_engaged
 from outreach.core.measures import (
     BY_KEY,
     HEADLINE,
@@ -338,6 +338,18 @@ WHERE e.team_id IN {teams} AND e.status IN ('accepted', 'stepped_up', 'inpatient
     return sql, params_out
 
 
+# A discharge of someone not engaged, judged by the person's record on the day it was
+# carried out (DischargeDecision.engaged, from core.discharge.evidence), never by the reason
+# alone: a non-engagement reason counts, and so does any discharge whose record showed the
+# person not engaged, or has no such judgement (a row written around the service) - except
+# the two ends allowed for someone not engaged: death, and a transfer to a team that accepted.
+DISCHARGED_NOT_ENGAGED = (
+    "d.reason IN {reasons} OR ((d.engaged IS NULL OR NOT d.engaged) AND NOT ("
+    "(d.reason = 'died' AND d.died_on IS NOT NULL) OR (d.reason = 'transfer_out' "
+    "AND d.receiving_team <> '' AND d.accepted_by <> '' AND d.accepted_on IS NOT NULL)))"
+)
+
+
 def discharge_units(team_ids: Sequence[int], ws: Sequence[Window], params: Mapping
                     ) -> tuple[str, list]:
     """Discharges dated in each window, and discharge attempts refused in it."""
@@ -348,14 +360,14 @@ def discharge_units(team_ids: Sequence[int], ws: Sequence[Window], params: Mappi
     sql = f"""
 WITH {cte}
 SELECT w.k, e.team_id, e.person_id, d.id AS row_id, d.date AS on_date, d.reason,
-  1 AS discharge, {_b("d.reason IN " + reasons)} AS non_engagement,
+  1 AS discharge, {_b(DISCHARGED_NOT_ENGAGED.format(reasons=reasons))} AS non_engagement,
   0 AS refused_non_engagement
 FROM {_t(DischargeDecision)} d JOIN {ep} e ON e.id = d.episode_id
   JOIN w ON d.date >= w.ws AND d.date <= w.we
 WHERE e.team_id IN {teams}
 UNION ALL
 SELECT w.k, e.team_id, e.person_id, r.id, NULL, r.reason, 0, 0,
-  {_b("r.reason IN " + reasons)}
+  {_b("r.not_engaged OR r.reason IN " + reasons)}
 FROM {_t(RefusedDischarge)} r JOIN {ep} e ON e.id = r.episode_id
   JOIN w ON r.attempted_at >= w.ts AND r.attempted_at < w.te
 WHERE e.team_id IN {teams}"""
@@ -1008,12 +1020,15 @@ def _episode_figures(figs, team_ids, as_of) -> None:
         Q(discharged_date__isnull=True) | Q(discharged_date__gt=year_ago))
     for tid, n in then.values("team_id").annotate(n=Count("id")).values_list("team_id", "n"):
         figs[tid]["caseload_year_ago"] = n
-    for tid, reason in DischargeDecision.objects.filter(
+    for tid, reason, engaged, died_on, team, by, on in DischargeDecision.objects.filter(
         episode__in=then, date__lte=as_of,
-    ).values_list("episode__team_id", "reason"):
-        if reason == "step_down":
+    ).values_list("episode__team_id", "reason", "engaged", "died_on", "receiving_team",
+                  "accepted_by", "accepted_on"):
+        dropped = counts_as_not_engaged(reason=reason, engaged=engaged, died_on=died_on,
+                                        handover=Handover(team, by, on))
+        if reason == "step_down" and not dropped:
             figs[tid]["graduated_12m"] += 1
-        if reason in NON_ENGAGEMENT_REASONS:
+        if dropped:
             figs[tid]["dropped_out_12m"] += 1
     # Discharge decision records in the last 12 months (the features table).
     discharged = Episode.objects.filter(team_id__in=team_ids, status="discharged",

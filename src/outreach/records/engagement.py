@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from outreach.core.discharge import EngagementRule, Evidence, evidence
 from outreach.core.engagement import EngagementConfig, EngagementState, Thresholds
 from outreach.records.models import (
     OPEN_STATUSES,
@@ -156,3 +157,32 @@ def days_since_seen(row, today: date) -> int:
     """Days since the last successful face-to-face contact (or the episode start) of a row
     annotated by annotate_engagement; never negative."""
     return max((today - row.anchor_date).days, 0) if row.anchor_date else 0
+
+
+def discharge_rule() -> EngagementRule:
+    """N and M of the record-based end-of-care rule (settings.OUTREACH_DISCHARGE)."""
+    return EngagementRule(**getattr(settings, "OUTREACH_DISCHARGE", {}))
+
+
+def stepped_up_on(episode: Episode, on: date) -> bool:
+    """Whether the episode was stepped up on that day: the status after its latest
+    transition dated on or before it (the episode's own status if it has none)."""
+    latest = (episode.transitions.filter(date__lte=on)
+              .exclude(status_after=EpisodeStatus.DISCHARGED)
+              .order_by("-date", "-id").values_list("status_after", flat=True).first())
+    return (latest or episode.status) == EpisodeStatus.STEPPED_UP
+
+
+def evidence_for(episode: Episode, on: date) -> Evidence:
+    """The person's engagement on `on`, from the record (core.discharge.evidence): the
+    episode's successful face-to-face contacts up to that day, its start, whether it was
+    stepped up then and its weekly target."""
+    config = engagement_config()
+    stepped = stepped_up_on(episode, on)
+    target = episode.weekly_target or (
+        config.stepped_up_weekly_target if stepped else config.weekly_target)
+    dates = list(successful_contacts(episode=episode, date__lte=on)
+                 .values_list("date", flat=True))
+    return evidence(successful_f2f_dates=dates, episode_start=episode.start_date, on=on,
+                    stepped_up=stepped, weekly_target=target, config=config,
+                    rule=discharge_rule())

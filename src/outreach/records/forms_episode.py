@@ -171,6 +171,15 @@ class DecisionRecordForm(OneSubmissionForm):
         error_messages={"invalid_choice": "Choose from the list, or enter others below"})
     shared_with_other = forms.CharField(
         label="Anyone else it was shared with (optional)", required=False, max_length=500)
+    receiving_team = forms.CharField(
+        label="The team taking over their care", required=False, max_length=200,
+        help_text="For a step-down or transfer: the community mental health team, or the team "
+                  "of the area they have moved to")
+    accepted_by = forms.CharField(
+        label="Who in that team accepted them", required=False, max_length=200,
+        help_text="For a transfer: name and role, for example Dr A Khan, consultant")
+    accepted_on = _date("Date they accepted", "Enter the date they accepted", required=False)
+    died_on = _date("Date of death", "Enter the date of death", required=False)
 
     def record(self) -> dict:
         data = self.cleaned_data
@@ -180,6 +189,8 @@ class DecisionRecordForm(OneSubmissionForm):
             "rationale": data["rationale"], "relapse_indicators": data["relapse_indicators"],
             "known_risks": data["known_risks"], "route_back_in": data["route_back_in"],
             "shared_with": [*data["shared_with"], *others],
+            "receiving_team": data["receiving_team"], "accepted_by": data["accepted_by"],
+            "accepted_on": data["accepted_on"], "died_on": data["died_on"],
         }
 
     def guard_problems(self) -> dict[str, list[str]]:
@@ -200,27 +211,30 @@ class DecisionRecordForm(OneSubmissionForm):
         return problems
 
 
-class DischargeForm(NotFutureMixin, DecisionRecordForm):
-    not_future = ("on",)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    on = _date("Date of discharge", "Enter the date of discharge")
-
-
 class ProposalForm(DecisionRecordForm):
     pass
 
 
-class ProposalDecisionForm(NotFutureMixin, VersionedForm):
-    not_future = ("on",)
+class ProposalDecisionForm(NotFutureMixin, OneSubmissionForm):
+    """The MDT's decision on a proposed end of care: agreed only by the consultant."""
+
+    not_future = ("mdt_held_on",)
     decision = forms.ChoiceField(
         label="What did the MDT decide?", widget=forms.RadioSelect,
-        choices=[("agreed", "Agreed: discharge now with this decision record"),
+        choices=[("agreed", "Agreed, with the consultant: the end of care can be carried out"),
                  ("not_agreed", "Not agreed: the person stays with the team")],
         error_messages={"required": "Choose what the MDT decided",
                         "invalid_choice": "Choose what the MDT decided"})
-    on = _date("Date of discharge, if agreed", "Enter the date of discharge")
-    note = forms.CharField(label="The MDT's reasons (optional)", required=False,
-                           max_length=150, widget=forms.Textarea)
+    mdt_held_on = _date("Date of the MDT", "Enter the date of the MDT that discussed it")
+    note = forms.CharField(label="The MDT's reasons", required=False, max_length=2000,
+                           widget=forms.Textarea)
+
+
+class CarryOutForm(NotFutureMixin, VersionedForm):
+    """Carry out an end of care the MDT agreed: the date the person leaves the team."""
+
+    not_future = ("on",)
+    on = _date("Date of discharge", "Enter the date of discharge")
 
 
 class AnnualReviewForm(OneSubmissionForm):

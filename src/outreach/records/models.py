@@ -330,6 +330,20 @@ class DischargeDecision(models.Model):
     shared_with = models.JSONField(default=list)
     decided_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
     decided_at = models.DateTimeField(auto_now_add=True)
+    # A transfer's warm handover, or the date of death.
+    receiving_team = models.CharField(max_length=200, blank=True)
+    accepted_by = models.CharField(max_length=200, blank=True)
+    accepted_on = models.DateField(null=True, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    # The MDT decision this discharge carried out (every end of care since the rule of
+    # issue 13 has one), and the consultant who agreed it at the MDT.
+    proposal = models.OneToOneField("DischargeProposal", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="carried_out")
+    # The person's engagement on the day, judged by core.discharge.evidence from the record:
+    # governance counts a discharge of someone not engaged from this, never from the reason.
+    # NULL (a row written around the service) counts as not engaged.
+    engaged = models.BooleanField(null=True)
+    evidence = models.JSONField(default=dict)
 
 
 class RefusedDischarge(models.Model):
@@ -340,6 +354,8 @@ class RefusedDischarge(models.Model):
     problems = models.JSONField()
     attempted_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT)
     attempted_at = models.DateTimeField(auto_now_add=True)
+    # Refused because the person's record showed them not engaged (whatever the reason said).
+    not_engaged = models.BooleanField(default=False)
 
 
 class Amendment(models.Model):
@@ -428,3 +444,10 @@ class DischargeProposal(models.Model):
                                    related_name="+")
     decided_on = models.DateField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # The MDT that discussed it, with the consultant (only a consultant agrees an end of care).
+    mdt_held_on = models.DateField(null=True, blank=True)
+    # A transfer's warm handover, or the date of death (checked by core.discharge.check_end).
+    receiving_team = models.CharField(max_length=200, blank=True)
+    accepted_by = models.CharField(max_length=200, blank=True)
+    accepted_on = models.DateField(null=True, blank=True)
+    died_on = models.DateField(null=True, blank=True)

@@ -28,14 +28,12 @@ from outreach.records.models import (
     ContactWith,
     CoverAssignment,
     CoverReason,
-    DischargeDecision,
     Episode,
     EpisodeStatus,
     KeyWorkerAssignment,
     Person,
     PlannedVisit,
-    RefusedDischarge,
-    Transition,
+        Transition,
     TransitionKind,
     VisitStatus,
 )
@@ -48,6 +46,7 @@ STALE_EDIT = (
 NOT_OPEN = "This person has no open episode with the team."
 REASON_REQUIRED = "Say why you are correcting this entry."
 FUTURE_DATE = "The date cannot be in the future."
+DISCHARGE_BEFORE_ACCEPTANCE = "The discharge cannot be before the person was accepted."
 
 
 class ValidationFailed(Exception):
@@ -298,53 +297,6 @@ DISCHARGE_KINDS = {
     discharge_rules.DischargeReason.STEP_DOWN: TransitionKind.STEP_DOWN_CMHT,
     discharge_rules.DischargeReason.TRANSFER_OUT: TransitionKind.TRANSFER_OUT,
 }
-
-
-def episode_discharge(
-    *, episode: Episode, by: StaffMember, request, expected_version: int, reason: str,
-    on: date, rationale: str = "", relapse_indicators: str = "", known_risks: str = "",
-    route_back_in: str = "", shared_with: list[str] | tuple[str, ...] = (),
-) -> DischargeDecision:
-    """Discharge through the guard. A refusal is itself recorded (and audited) in its own
-    transaction, because governance counts refused attempts; then DischargeRefused is
-    raised with the field-level problems."""
-    record = discharge_rules.DecisionRecord(
-        rationale=rationale, relapse_indicators=relapse_indicators, known_risks=known_risks,
-        route_back_in=route_back_in, shared_with=tuple(s for s in shared_with if s.strip()),
-    )
-    check = discharge_rules.check_discharge(reason, record)
-    problems: dict[str, list[str]] = {}
-    for p in check.problems:
-        problems.setdefault(p.field, []).append(p.message)
-    if not episode.is_open:
-        problems.setdefault("episode", []).append(NOT_OPEN)
-    if problems:
-        with transaction.atomic():
-            RefusedDischarge.objects.create(
-                episode=episode, reason=reason[:30], problems=problems, attempted_by=by
-            )
-            audit_record(request=request, person_id=episode.person_id,
-                         action=AuditAction.DISCHARGE_REFUSED, what=f"reason: {reason}"[:200])
-        raise DischargeRefused(problems)
-    with transaction.atomic():
-        _bump_version(Episode, episode.pk, expected_version)
-        decision = DischargeDecision.objects.create(
-            episode=episode, reason=reason, date=on, rationale=rationale.strip(),
-            relapse_indicators=relapse_indicators.strip(), known_risks=known_risks.strip(),
-            route_back_in=route_back_in.strip(), shared_with=list(record.shared_with),
-            decided_by=by,
-        )
-        Episode.objects.filter(pk=episode.pk).update(
-            status=EpisodeStatus.DISCHARGED, discharged_date=on
-        )
-        KeyWorkerAssignment.objects.filter(episode=episode, end__isnull=True).update(end=on)
-        Transition.objects.create(
-            episode=episode, kind=DISCHARGE_KINDS.get(reason, TransitionKind.DISCHARGED),
-            date=on, status_after=EpisodeStatus.DISCHARGED, note=rationale, recorded_by=by,
-        )
-        audit_record(request=request, person_id=episode.person_id,
-                     action=AuditAction.DISCHARGE, what=f"discharged: {reason}")
-    return decision
 
 
 @transaction.atomic

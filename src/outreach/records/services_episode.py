@@ -1,12 +1,14 @@
-"""Episode writes around the record core's accept / transition / discharge: declining a
-referral, proposing a discharge or transfer for the MDT and recording its decision, and the
-annual multi-agency review. Same conventions as records.services: one transaction each,
-attributed to a member of staff, audited, field-level errors in ValidationFailed.
+"""Episode writes around the record core's accept / transition: declining a referral, every
+end of the team's care (proposed for the MDT, decided at the MDT with the consultant, then
+carried out), and the annual multi-agency review. Same conventions as records.services: one
+transaction each, attributed to a member of staff, audited, field-level errors in
+ValidationFailed.
 
-The discharge guard (core.discharge.check_discharge) runs at proposal too, so a discharge
-for non-engagement never reaches the MDT agenda; a refusal there is recorded and audited
-like one at discharge (records.services.episode_discharge), because governance counts
-refused attempts.
+An end of care is judged by core.discharge.check_end at each step (proposal, the MDT's
+agreement, carrying it out): the reason, the decision record and the person's own record on
+that day, so that no choice of reason or wording discharges someone who is not engaged. A
+refusal at any step is recorded (RefusedDischarge) and audited in its own transaction,
+because governance counts refused attempts.
 """
 
 from datetime import date
@@ -18,7 +20,8 @@ from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.core import discharge as discharge_rules
 from outreach.core import eligibility
-from outreach.records import services
+from outreach.core.discharge import Evidence
+from outreach.records.engagement import evidence_for
 from outreach.records.models import (
     AnnualReview,
     DischargeDecision,
@@ -32,13 +35,15 @@ from outreach.records.models import (
 )
 from outreach.records.selectors import staff_for
 from outreach.records.services import (
+    DISCHARGE_BEFORE_ACCEPTANCE,
+    DISCHARGE_KINDS,
     FUTURE_DATE,
     NOT_OPEN,
     DischargeRefused,
     ValidationFailed,
     _bump_version,
 )
-from outreach.teams.models import StaffMember
+from outreach.teams.models import Role, StaffMember
 
 NOT_REFERRED = "Only a referral waiting for a decision can be accepted or declined."
 DECLINE_REASONS_REQUIRED = (
@@ -51,7 +56,19 @@ PROPOSAL_WAITING = (
     "Decide that one first."
 )
 ALREADY_DECIDED = "The MDT's decision on this proposal has already been recorded."
-CHOOSE_DECISION = "Choose whether the MDT agreed the discharge"
+CHOOSE_DECISION = "Choose whether the MDT agreed the end of care"
+MDT_REASONS_REQUIRED = "Enter the MDT's reasons for its decision"
+MDT_DATE_REQUIRED = "Enter the date of the MDT that discussed it"
+CONSULTANT_ONLY = (
+    "Only the team's consultant can record that the MDT agreed an end of care: it must be "
+    "discussed at an MDT with the consultant. Anyone on the team can record that it was not "
+    "agreed."
+)
+MDT_DECISION_REQUIRED = (
+    "An end of care is carried out only after the MDT, with the consultant, has agreed it"
+)
+ALREADY_CARRIED_OUT = "This end of care has already been carried out."
+BEFORE_MDT_DECISION = "The discharge cannot be before the MDT's decision."
 AGENCIES_REQUIRED = "Enter who took part, for example GP, housing, probation"
 OUTCOME_REQUIRED = "Enter what the review found and agreed"
 REVIEW_ALREADY_RECORDED = "A review held on this date is already recorded."
@@ -108,91 +125,196 @@ def episode_decline(
     return episode
 
 
-def _guard(reason: str, record: discharge_rules.DecisionRecord) -> dict[str, list[str]]:
+NO_HANDOVER = discharge_rules.Handover()
+
+
+def _refuse(*, episode: Episode, by: StaffMember, request, reason: str,
+            problems: dict[str, list[str]], what: str) -> None:
+    """Record and audit a refused end of care in its own transaction (governance counts
+    refused attempts), then raise DischargeRefused with the field-level problems."""
+    with transaction.atomic():
+        RefusedDischarge.objects.create(
+            episode=episode, reason=reason[:30], problems=problems, attempted_by=by,
+            not_engaged="engagement" in problems,
+        )
+        audit_record(request=request, person_id=episode.person_id,
+                     action=AuditAction.DISCHARGE_REFUSED, what=f"{what}, reason: {reason}"[:200])
+    raise DischargeRefused(problems)
+
+
+def end_check(*, episode: Episode, reason: str, record: discharge_rules.DecisionRecord,
+              on: date, handover: discharge_rules.Handover = NO_HANDOVER,
+              died_on: date | None = None) -> tuple[dict[str, list[str]], Evidence]:
+    """Every problem with ending this episode's care on `on`, judged by the reason, the
+    decision record and the person's own record (core.discharge.check_end), with the
+    evidence it was judged on."""
+    found = evidence_for(episode, on)
+    person = episode.person
+    check = discharge_rules.check_end(
+        reason, record, found, name=person.display_name, handover=handover, died_on=died_on,
+        born=person.date_of_birth)
     problems: dict[str, list[str]] = {}
-    for p in discharge_rules.check_discharge(reason, record).problems:
+    for p in check.problems:
         problems.setdefault(p.field, []).append(p.message)
-    return problems
+    return problems, found
+
+
+def engagement_now(episode: Episode) -> Evidence:
+    """The person's engagement today, judged as an end of care would be (for the forms)."""
+    return evidence_for(episode, timezone.localdate())
 
 
 def discharge_propose(
     *, episode: Episode, by: StaffMember, request, reason: str, rationale: str = "",
     relapse_indicators: str = "", known_risks: str = "", route_back_in: str = "",
-    shared_with: list[str] | tuple[str, ...] = (),
+    shared_with: list[str] | tuple[str, ...] = (), receiving_team: str = "",
+    accepted_by: str = "", accepted_on: date | None = None, died_on: date | None = None,
 ) -> DischargeProposal:
-    """Propose a discharge or transfer for the MDT, with its decision record, checked by the
-    same guard as a discharge. A refusal is recorded (RefusedDischarge) and audited in its own
-    transaction, then DischargeRefused is raised with the field-level problems."""
+    """Propose an end of care (discharge, step-down, transfer) for the MDT, with its decision
+    record, checked by the same guard as carrying it out: the reason, the record and the
+    person's engagement today. A refusal is recorded (RefusedDischarge) and audited."""
     if not episode.is_open:
         raise ValidationFailed({"episode": [NOT_OPEN]})
-    if episode.proposals.filter(decided="").exists():
+    if episode.proposals.filter(decided="").exists() or episode.proposals.filter(
+            decided=PROPOSAL_AGREED, carried_out__isnull=True).exists():
         raise ValidationFailed({"episode": [PROPOSAL_WAITING]})
     shared = tuple(s.strip() for s in shared_with if s.strip())
     record = discharge_rules.DecisionRecord(
         rationale=rationale, relapse_indicators=relapse_indicators, known_risks=known_risks,
         route_back_in=route_back_in, shared_with=shared,
     )
-    problems = _guard(reason, record)
+    handover = discharge_rules.Handover(receiving_team, accepted_by, accepted_on)
+    problems, _ = end_check(episode=episode, reason=reason, record=record,
+                            on=timezone.localdate(), handover=handover, died_on=died_on)
     if problems:
-        with transaction.atomic():
-            RefusedDischarge.objects.create(
-                episode=episode, reason=reason[:30], problems=problems, attempted_by=by
-            )
-            audit_record(request=request, person_id=episode.person_id,
-                         action=AuditAction.DISCHARGE_REFUSED,
-                         what=f"proposal refused, reason: {reason}"[:200])
-        raise DischargeRefused(problems)
+        _refuse(episode=episode, by=by, request=request, reason=reason, problems=problems,
+                what="proposal refused")
     with transaction.atomic():
         proposal = DischargeProposal.objects.create(
             episode=episode, reason=reason, rationale=rationale.strip(),
             relapse_indicators=relapse_indicators.strip(), known_risks=known_risks.strip(),
             route_back_in=route_back_in.strip(), shared_with=list(shared), proposed_by=by,
+            receiving_team=receiving_team.strip(), accepted_by=accepted_by.strip(),
+            accepted_on=accepted_on, died_on=died_on,
         )
         audit_record(request=request, person_id=episode.person_id, action=AuditAction.CREATE,
-                     what=f"discharge proposed for MDT: {reason}")
+                     what=f"end of care proposed for MDT: {reason}")
     return proposal
+
+
+def _proposal_parts(proposal: DischargeProposal):
+    record = discharge_rules.DecisionRecord(
+        rationale=proposal.rationale, relapse_indicators=proposal.relapse_indicators,
+        known_risks=proposal.known_risks, route_back_in=proposal.route_back_in,
+        shared_with=tuple(proposal.shared_with))
+    handover = discharge_rules.Handover(proposal.receiving_team, proposal.accepted_by,
+                                        proposal.accepted_on)
+    return record, handover
 
 
 def proposal_decide(
     *, proposal: DischargeProposal, by: StaffMember, request, decision: str, on: date,
-    expected_version: int, note: str = "",
-) -> DischargeDecision | None:
-    """Record the MDT's decision on a proposal. Agreed: the person is discharged on `on`
-    through records.services.episode_discharge with the proposal's decision record (the guard
-    runs again). Not agreed: the proposal leaves the agenda and the episode stays open."""
+    note: str = "", mdt_held_on: date | None = None,
+) -> DischargeProposal:
+    """Record the MDT's decision on a proposed end of care.
+
+    Agreed: only a consultant of the person's team records it (the MDT discussed it with
+    the consultant), with the day of the MDT and its reasons; the guard runs again on the
+    record as it is today (a refusal is recorded). The person stays with the team until the
+    decision is carried out (proposal_carry_out). Not agreed: any clinician of the team, with
+    the reasons; the proposal leaves the agenda and the person stays."""
     errors: dict[str, list[str]] = {}
     if decision not in (PROPOSAL_AGREED, PROPOSAL_NOT_AGREED):
         errors["decision"] = [CHOOSE_DECISION]
+    if not note.strip():
+        errors["note"] = [MDT_REASONS_REQUIRED]
+    if mdt_held_on is None:
+        errors["mdt_held_on"] = [MDT_DATE_REQUIRED]
+    else:
+        _not_future(errors, "mdt_held_on", mdt_held_on)
+    episode = Episode.objects.select_related("person").get(pk=proposal.episode_id)
     if decision == PROPOSAL_AGREED:
-        _not_future(errors, "on", on)
+        if by.role != Role.CONSULTANT or by.team_id != episode.team_id:
+            errors.setdefault("decision", []).append(CONSULTANT_ONLY)
+        if not episode.is_open:
+            errors.setdefault("episode", []).append(NOT_OPEN)
     if errors:
         raise ValidationFailed(errors)
-    episode = Episode.objects.get(pk=proposal.episode_id)
-    if decision == PROPOSAL_AGREED and not episode.is_open:
-        raise ValidationFailed({"episode": [NOT_OPEN]})
+    if decision == PROPOSAL_AGREED:
+        record, handover = _proposal_parts(proposal)
+        problems, _ = end_check(episode=episode, reason=proposal.reason, record=record,
+                                on=timezone.localdate(), handover=handover,
+                                died_on=proposal.died_on)
+        if problems:
+            _refuse(episode=episode, by=by, request=request, reason=proposal.reason,
+                    problems=problems, what="MDT agreement refused")
     with transaction.atomic():
         marked = DischargeProposal.objects.filter(pk=proposal.pk, decided="").update(
-            decided=decision, decided_by=by, decided_on=on, decision_note=note.strip()
+            decided=decision, decided_by=by, decided_on=on, decision_note=note.strip(),
+            mdt_held_on=mdt_held_on,
         )
         if marked != 1:
             raise ValidationFailed({"decision": [ALREADY_DECIDED]})
-        if decision == PROPOSAL_NOT_AGREED:
-            audit_record(request=request, person_id=episode.person_id,
-                         action=AuditAction.UPDATE,
-                         what=f"MDT did not agree proposed discharge: {note.strip()}"[:200])
-            proposal.refresh_from_db()
-            return None
+        verdict = "agreed" if decision == PROPOSAL_AGREED else "did not agree"
         audit_record(request=request, person_id=episode.person_id, action=AuditAction.UPDATE,
-                     what=f"MDT agreed proposed discharge: {note.strip()}"[:200])
-        # Any refusal or stale edit raised here undoes the decision too: nothing partial.
-        discharged = services.episode_discharge(
-            episode=episode, by=by, request=request, expected_version=expected_version,
-            reason=proposal.reason, on=on, rationale=proposal.rationale,
-            relapse_indicators=proposal.relapse_indicators, known_risks=proposal.known_risks,
-            route_back_in=proposal.route_back_in, shared_with=proposal.shared_with,
-        )
+                     what=f"MDT {verdict} proposed end of care: {note.strip()}"[:200])
     proposal.refresh_from_db()
-    return discharged
+    return proposal
+
+
+def proposal_carry_out(
+    *, proposal: DischargeProposal, by: StaffMember, request, on: date, expected_version: int,
+) -> DischargeDecision:
+    """Carry out an end of care the MDT agreed with the consultant: the only way a person
+    leaves the team. The guard runs once more on the reason, the decision record and the
+    person's own record on the day of discharge (someone who stopped engaging since the MDT
+    is refused); a refusal is recorded and audited in its own transaction, because governance
+    counts refused attempts. The discharge keeps the evidence it was judged on."""
+    errors: dict[str, list[str]] = {}
+    if proposal.decided != PROPOSAL_AGREED:
+        errors["proposal"] = [MDT_DECISION_REQUIRED]
+    elif hasattr(proposal, "carried_out"):
+        errors["proposal"] = [ALREADY_CARRIED_OUT]
+    _not_future(errors, "on", on)
+    if proposal.decided_on and on < proposal.decided_on:
+        errors.setdefault("on", []).append(BEFORE_MDT_DECISION)
+    if errors:
+        raise ValidationFailed(errors)
+    episode = Episode.objects.select_related("person").get(pk=proposal.episode_id)
+    record, handover = _proposal_parts(proposal)
+    reason = proposal.reason
+    problems, found = end_check(episode=episode, reason=reason, record=record, on=on,
+                                handover=handover, died_on=proposal.died_on)
+    if not episode.is_open:
+        problems.setdefault("episode", []).append(NOT_OPEN)
+    if episode.accepted_date and on < episode.accepted_date:
+        problems.setdefault("on", []).append(DISCHARGE_BEFORE_ACCEPTANCE)
+    if problems:
+        _refuse(episode=episode, by=by, request=request, reason=reason, problems=problems,
+                what="discharge refused")
+    with transaction.atomic():
+        _bump_version(Episode, episode.pk, expected_version)
+        decision = DischargeDecision.objects.create(
+            episode=episode, reason=reason, date=on, rationale=record.rationale.strip(),
+            relapse_indicators=record.relapse_indicators.strip(),
+            known_risks=record.known_risks.strip(), route_back_in=record.route_back_in.strip(),
+            shared_with=list(record.shared_with), decided_by=by, proposal=proposal,
+            receiving_team=handover.receiving_team, accepted_by=handover.accepted_by,
+            accepted_on=handover.accepted_on, died_on=proposal.died_on,
+            engaged=found.engaged, evidence=found.as_json(),
+        )
+        Episode.objects.filter(pk=episode.pk).update(
+            status=EpisodeStatus.DISCHARGED, discharged_date=on
+        )
+        KeyWorkerAssignment.objects.filter(episode=episode, end__isnull=True).update(end=on)
+        Transition.objects.create(
+            episode=episode, kind=DISCHARGE_KINDS.get(reason, TransitionKind.DISCHARGED),
+            date=on, status_after=EpisodeStatus.DISCHARGED, note=record.rationale,
+            recorded_by=by,
+        )
+        audit_record(request=request, person_id=episode.person_id,
+                     action=AuditAction.DISCHARGE, what=f"discharged: {reason}")
+    return decision
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/<int:person_id>/proposals/new/", episodes.proposal_new, name="proposal-new"),
     path("people/<int:person_id>/proposals/<int:proposal_id>/", episodes.proposal_detail,
          name="proposal"),
+    path("people/<int:person_id>/proposals/<int:proposal_id>/carry-out/",
+         episodes.proposal_carry_out, name="proposal-carry-out"),
     path("people/<int:person_id>/annual-reviews/new/", episodes.annual_review_new,
          name="annual-review-new"),
     path("people/<int:person_id>/key-worker/", episodes.key_worker, name="key-worker"),

@@ -331,6 +331,10 @@ class DischargeRow:
     shared_with: tuple[str, ...]
     decided_by_id: int
     decided_at: datetime
+    receiving_team: str = ""
+    accepted_by: str = ""
+    accepted_on: date | None = None
+    died_on: date | None = None
 
 
 class ContactRow(NamedTuple):
@@ -1441,10 +1445,28 @@ def _transitions(plans: list[_Plan], kw: dict, leads: Leads) -> list[TransitionR
                 add(p, back, end, ACCEPTED, "")
         if p.status == DISCHARGED:
             kind = {DischargeReason.STEP_DOWN: T_STEP_DOWN_CMHT,
-                    DischargeReason.TRANSFER_OUT: T_TRANSFER_OUT}.get(
+                    DischargeReason.TRANSFER_OUT: T_TRANSFER_OUT,
+                    DischargeReason.MOVED_AWAY: T_TRANSFER_OUT}.get(
                         p.discharge_reason, T_DISCHARGED)
             add(p, kind, p.closed, DISCHARGED, DISCHARGE_TEXT[p.discharge_reason])
     return rows
+
+
+# Moving away is recorded as a transfer to the team of the new area (core.discharge).
+ENDED_AS = {DischargeReason.MOVED_AWAY: DischargeReason.TRANSFER_OUT}
+
+
+def _handover(reason: str, closed: int) -> dict:
+    """The receiving team and its acceptance, or the date of death, that each end needs."""
+    if reason == DischargeReason.STEP_DOWN:
+        return {"receiving_team": "Community mental health team (core services)"}
+    if reason in (DischargeReason.TRANSFER_OUT, DischargeReason.MOVED_AWAY):
+        return {"receiving_team": "Assertive outreach team of the new area",
+                "accepted_by": "Team manager of the receiving team",
+                "accepted_on": _d(closed - 7)}
+    if reason == DischargeReason.DIED:
+        return {"died_on": _d(closed - 2)}
+    return {}
 
 
 def _discharges(plans, kw, leads: Leads, carers: list[CarerRow], rng) -> list[DischargeRow]:
@@ -1464,7 +1486,8 @@ def _discharges(plans, kw, leads: Leads, carers: list[CarerRow], rng) -> list[Di
                       or _key_worker_at(kw[p.episode_id], p.closed)
                       or kw[p.episode_id][-1][2])
         rows.append(DischargeRow(
-            id=len(rows) + 1, episode_id=p.episode_id, reason=str(reason), date=_d(p.closed),
+            id=len(rows) + 1, episode_id=p.episode_id, reason=str(ENDED_AS.get(reason, reason)),
+            date=_d(p.closed), **_handover(reason, p.closed),
             rationale=DISCHARGE_TEXT[reason],
             relapse_indicators=RELAPSE_INDICATORS[int(rng.integers(len(RELAPSE_INDICATORS)))],
             known_risks=KNOWN_RISKS[int(rng.integers(len(KNOWN_RISKS)))],

@@ -65,6 +65,7 @@ from outreach.clinical.models import (
 )
 from outreach.meetings.models import Action, ItemNote, Meeting
 from outreach.outcomes.models import AreaPopulation, CrisisEpisode, EmploymentRecord, HospitalSpell
+from outreach.records.engagement import evidence_for
 from outreach.records.models import (
     AnnualReview,
     Carer,
@@ -189,6 +190,7 @@ def load(data: SynthData, *, password: str | None = None) -> LoadReport:
             connection.vendor, _bulk_create_contacts)
         counts["contacts"] = write_contacts(data.contacts(CONTACT_BATCH), bases)
         _reset_sequences(models)
+        counts["discharges_judged"] = _judge_discharges(bases[DischargeDecision])
         _analyze(models)
         AuditEvent.objects.create(
             user_id=None, username=AUDIT_USERNAME, person_id=None, action=AuditAction.CREATE,
@@ -196,6 +198,19 @@ def load(data: SynthData, *, password: str | None = None) -> LoadReport:
         )
     _checkpoint_sqlite()
     return LoadReport(counts, time.perf_counter() - started)
+
+
+def _judge_discharges(base: int) -> int:
+    """Each loaded discharge keeps the person's engagement on its day, judged from the
+    loaded record as the service judges a real one (records.engagement.evidence_for), so
+    that governance reads the synthetic history as it would a real one."""
+    judged = 0
+    for decision in DischargeDecision.objects.filter(pk__gt=base).select_related("episode"):
+        found = evidence_for(decision.episode, decision.date)
+        DischargeDecision.objects.filter(pk=decision.pk).update(
+            engaged=found.engaged, evidence=found.as_json())
+        judged += 1
+    return judged
 
 
 def _refuse_conflicts(data: SynthData) -> None:

@@ -35,6 +35,7 @@ from outreach.synth.generator import (
     CONSULTANT,
     DEDICATED_FUNCTION,
     DISCHARGED,
+    ENDED_AS,
     INPATIENT,
     KNOWN_RISKS,
     MANAGER,
@@ -49,6 +50,7 @@ from outreach.synth.generator import (
     DischargeRow,
     _at,
     _d,
+    _handover,
     _hm,
     _Plan,
     _Staff,
@@ -103,6 +105,9 @@ class DischargeProposalRow:
     proposed_by_id: int
     proposed_at: datetime
     decided: str
+    receiving_team: str = ""
+    accepted_by: str = ""
+    accepted_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -499,8 +504,10 @@ def _proposals(world: World, record: ClinicalRecord, plans: list[_Plan], kw: dic
 
     def add(p: _Plan, reason: str, rationale: str, relapse: str, risks: str,
             shared: tuple[str, ...], by: int, day: int, decided: str) -> None:
+        handover = {k: v for k, v in _handover(reason, day).items() if k != "died_on"}
         work.discharge_proposals.append(DischargeProposalRow(
-            id=len(work.discharge_proposals) + 1, episode_id=p.episode_id, reason=str(reason),
+            id=len(work.discharge_proposals) + 1, episode_id=p.episode_id,
+            reason=str(ENDED_AS.get(reason, reason)), **handover,
             rationale=rationale, relapse_indicators=relapse, known_risks=risks,
             route_back_in=_one(rng, ROUTE_BACK_IN), shared_with=shared, proposed_by_id=by,
             proposed_at=_at(day, 13 * 60 + int(rng.integers(0, 240))), decided=decided,

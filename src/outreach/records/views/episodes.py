@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
+from outreach.clinical.prefill import discharge_prefill
 from outreach.core import discharge as discharge_rules
 from outreach.core import eligibility
 from outreach.records import selectors, services, services_episode
@@ -23,8 +24,8 @@ from outreach.records.forms_episode import (
     TRANSITIONS_FROM,
     AcceptForm,
     AnnualReviewForm,
+    CarryOutForm,
     DeclineForm,
-    DischargeForm,
     KeyWorkerForm,
     ProposalDecisionForm,
     ProposalForm,
@@ -32,6 +33,7 @@ from outreach.records.forms_episode import (
     TransitionForm,
 )
 from outreach.records.models import EpisodeStatus
+from outreach.teams.models import Role
 from outreach.web.forms import add_errors, handled, repeated, save_form
 
 SAVED = {
@@ -40,7 +42,8 @@ SAVED = {
     "accepted": "Accepted onto the caseload.",
     "transition": "The change has been recorded.",
     "proposed": "The discharge is proposed: it is on the MDT agenda with its decision record.",
-    "not_agreed": "The MDT did not agree the discharge: the person stays with the team.",
+    "not_agreed": "The MDT did not agree the end of care: the person stays with the team.",
+    "agreed": "The MDT's agreement is recorded. The end of care can now be carried out.",
     "review": "The annual multi-agency review has been recorded.",
     "key_worker": "The key worker has been changed.",
 }
@@ -251,38 +254,19 @@ def _allowed_reason(value: str | None) -> str | None:
 
 @login_required
 def discharge(request, person_id: int):
-    """Discharge or transfer through the guard: a non-engagement reason is refused with the
-    rule it breaks, and the decision record is required. Refusals are recorded."""
-    if repeat := repeated(request):
-        return repeat
-    staff, person, episode = _scope(request, person_id)
+    """No one discharges alone: every end of care is proposed for the MDT, agreed there with
+    the consultant, then carried out. This address (linked from older pages and bookmarks)
+    goes to the step the person is at."""
+    _, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in DISCHARGEABLE:
         return redirect(_overview(person))
-    if request.method == "POST":
-        form = DischargeForm(request.POST)
-        if form.is_valid():
-            try:
-                decision = services.episode_discharge(
-                    episode=episode, by=staff, request=request, expected_version=_version(form),
-                    on=form.cleaned_data["on"], **form.record(),
-                )
-            except services.DischargeRefused as exc:
-                add_errors(form, exc.problems)
-            except services.StaleEdit:
-                _stale(form)
-            else:
-                return handled(request, form,
-                             reverse("discharge-record", args=[person.pk, decision.pk]))
-        else:
-            add_errors(form, form.guard_problems())
-    else:
-        form = DischargeForm(initial={
-            "version": episode.version, "on": selectors.today(),
-            "reason": _allowed_reason(request.GET.get("reason")),
-        })
-    _read(request, person, "discharge form")
-    return render(request, "records/discharge_form.jinja",
-                  {"person": person, "episode": episode, "form": form, "nav": "caseload"})
+    agreed = episode.proposals.filter(decided=services_episode.PROPOSAL_AGREED,
+                                      carried_out__isnull=True).first()
+    if agreed is not None:
+        return redirect(reverse("proposal", args=[person.pk, agreed.pk]))
+    url = reverse("proposal-new", args=[person.pk])
+    reason = _allowed_reason(request.GET.get("reason"))
+    return redirect(f"{url}?reason={reason}" if reason else url)
 
 
 @login_required
@@ -304,13 +288,17 @@ def discharge_record(request, person_id: int, decision_id: int):
 
 @login_required
 def proposal_new(request, person_id: int):
-    """Propose a discharge or transfer for the MDT, checked by the same guard."""
+    """Propose an end of care for the MDT, judged by the guard on the person's record. The
+    relapse indicators and known risks start from the clinical record."""
     if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
     if episode is None or episode.status not in DISCHARGEABLE:
         return redirect(_overview(person))
-    waiting = episode.proposals.filter(decided="").first()
+    waiting = (episode.proposals.filter(decided="").first()
+               or episode.proposals.filter(decided=services_episode.PROPOSAL_AGREED,
+                                           carried_out__isnull=True).first())
+    found = services_episode.engagement_now(episode)
     if request.method == "POST":
         form = ProposalForm(request.POST)
         if form.is_valid():
@@ -323,60 +311,112 @@ def proposal_new(request, person_id: int):
                 add_errors(form, exc.errors)
             else:
                 return handled(request, form,
-                             reverse("proposal", args=[person.pk, proposal.pk]) + "?saved=1")
+                               reverse("proposal", args=[person.pk, proposal.pk]) + "?saved=1")
         else:
             add_errors(form, form.guard_problems())
     else:
-        form = ProposalForm(initial={"reason": _allowed_reason(request.GET.get("reason"))})
+        prefill = discharge_prefill(person)
+        form = ProposalForm(initial={
+            "reason": _allowed_reason(request.GET.get("reason")),
+            "relapse_indicators": prefill.relapse_indicators,
+            "known_risks": prefill.known_risks,
+        })
     _read(request, person, "discharge proposal form")
     return render(request, "records/proposal_form.jinja", {
         "person": person, "episode": episode, "form": form, "waiting": waiting,
-        "nav": "caseload"})
+        "evidence": found, "nav": "caseload"})
+
+
+def _proposal(person, episode, proposal_id: int):
+    proposal = None
+    if episode is not None:
+        proposal = (episode.proposals.select_related("proposed_by", "decided_by")
+                    .filter(pk=proposal_id).first())
+    if proposal is None:
+        raise Http404("No such proposal")
+    return proposal
+
+
+def _proposal_page(request, person, episode, proposal, *, decide=None, carry=None,
+                   status=200):
+    if decide is None and proposal.decided == "":
+        decide = ProposalDecisionForm(initial={"mdt_held_on": selectors.today()})
+    carried = getattr(proposal, "carried_out", None)
+    if carry is None and proposal.decided == services_episode.PROPOSAL_AGREED \
+            and carried is None:
+        carry = CarryOutForm(initial={"version": episode.version, "on": selectors.today()})
+    _read(request, person, "discharge proposal")
+    return render(request, "records/proposal_record.jinja", {
+        "person": person, "episode": episode, "proposal": proposal,
+        "form": decide if proposal.decided == "" else None,
+        "carry": carry if carried is None else None, "carried": carried,
+        "evidence": services_episode.engagement_now(episode),
+        "is_consultant": selectors.staff_for(request.user).role == Role.CONSULTANT,
+        "reason_label": discharge_rules.LABELS.get(proposal.reason, proposal.reason),
+        "saved": SAVED.get(request.GET.get("saved", "")) or (
+            request.GET.get("saved") and SAVED["proposed"]),
+        "nav": "caseload",
+    }, status=status)
 
 
 @login_required
 def proposal_detail(request, person_id: int, proposal_id: int):
-    """A proposal's decision record (printable) and, until decided, the MDT's decision."""
+    """A proposal's decision record (printable); until decided, the MDT's decision (agreed
+    only by the consultant); once agreed, carrying it out."""
     if repeat := repeated(request):
         return repeat
     staff, person, episode = _scope(request, person_id)
-    proposal = None
-    if episode is not None:
-        proposal = episode.proposals.select_related("proposed_by").filter(pk=proposal_id).first()
-    if proposal is None:
-        raise Http404("No such proposal")
-    form = None
-    if request.method == "POST" and proposal.decided == "":
-        form = ProposalDecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                decision = services_episode.proposal_decide(
-                    proposal=proposal, by=staff, request=request, decision=data["decision"],
-                    on=data["on"], expected_version=_version(form), note=data["note"],
-                )
-            except services.ValidationFailed as exc:
-                add_errors(form, exc.errors)
-            except services.DischargeRefused as exc:
-                add_errors(form, exc.problems)
-            except services.StaleEdit:
-                _stale(form)
-            else:
-                if decision is not None:
-                    return handled(request, form,
-                                 reverse("discharge-record", args=[person.pk, decision.pk]))
-                return handled(request, form, _overview(person, "not_agreed"))
-    elif request.method == "POST":
+    proposal = _proposal(person, episode, proposal_id)
+    if request.method != "POST":
+        return _proposal_page(request, person, episode, proposal)
+    if proposal.decided != "":
         return redirect(reverse("proposal", args=[person.pk, proposal.pk]))
-    elif proposal.decided == "":
-        form = ProposalDecisionForm(initial={"version": episode.version,
-                                             "on": selectors.today()})
-    _read(request, person, "discharge proposal")
-    return render(request, "records/proposal_record.jinja", {
-        "person": person, "episode": episode, "proposal": proposal, "form": form,
-        "reason_label": discharge_rules.LABELS.get(proposal.reason, proposal.reason),
-        "saved": request.GET.get("saved") and SAVED["proposed"], "nav": "caseload",
-    })
+    form = ProposalDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services_episode.proposal_decide(
+                proposal=proposal, by=staff, request=request, decision=data["decision"],
+                on=selectors.today(), note=data["note"], mdt_held_on=data["mdt_held_on"],
+            )
+        except services.ValidationFailed as exc:
+            add_errors(form, exc.errors)
+        except services.DischargeRefused as exc:
+            add_errors(form, exc.problems)
+        else:
+            if data["decision"] == services_episode.PROPOSAL_AGREED:
+                return handled(request, form, reverse(
+                    "proposal", args=[person.pk, proposal.pk]) + "?saved=agreed")
+            return handled(request, form, _overview(person, "not_agreed"))
+    proposal.refresh_from_db()
+    return _proposal_page(request, person, episode, proposal, decide=form)
+
+
+@login_required
+def proposal_carry_out(request, person_id: int, proposal_id: int):
+    """Carry out an end of care the MDT agreed: the guard judges the record once more."""
+    if repeat := repeated(request):
+        return repeat
+    staff, person, episode = _scope(request, person_id)
+    proposal = _proposal(person, episode, proposal_id)
+    if request.method != "POST":
+        return redirect(reverse("proposal", args=[person.pk, proposal.pk]))
+    form = CarryOutForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services_episode.proposal_carry_out(
+                proposal=proposal, by=staff, request=request, on=form.cleaned_data["on"],
+                expected_version=_version(form))
+        except services.ValidationFailed as exc:
+            add_errors(form, exc.errors)
+        except services.DischargeRefused as exc:
+            add_errors(form, exc.problems)
+        except services.StaleEdit:
+            _stale(form)
+        else:
+            return handled(request, form,
+                           reverse("discharge-record", args=[person.pk, decision.pk]))
+    return _proposal_page(request, person, episode, proposal, carry=form)
 
 
 @login_required
