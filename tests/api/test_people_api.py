@@ -4,8 +4,8 @@ guard (422), stale edits (409), the audit trail (manager only)."""
 from django.test import Client
 
 from outreach.audit.models import AuditEvent
-from outreach.core.discharge import NON_ENGAGEMENT_REFUSED
 from outreach.records.models import Contact, Episode, EpisodeStatus, Person, RefusedDischarge
+from outreach.records.services_episode import MDT_DECISION_REQUIRED
 from tests import factories
 
 JSON = "application/json"
@@ -135,41 +135,64 @@ def test_contact_with_a_bad_outcome_is_a_field_error(person, practitioner, api_t
     assert not Contact.objects.exists()
 
 
+def _agreed(person, proposer, *, reason="step_down", **handover):
+    """An end of care proposed and agreed at the MDT by the team's consultant (the service
+    would refuse the proposal for someone not engaged, so it is written as agreed here)."""
+    from outreach.records.models import DischargeProposal
+    from outreach.teams.models import Discipline, Role
+
+    consultant = factories.make_staff(proposer.team, role=Role.CONSULTANT,
+                                      discipline=Discipline.PSYCHIATRIST)
+    return DischargeProposal.objects.create(
+        episode=person.episodes.get(), reason=reason, rationale="Well for two years",
+        relapse_indicators="Sleep", known_risks="Stops medication",
+        route_back_in="CMHT refers same day", shared_with=["GP", "the person"],
+        proposed_by=proposer, decided="agreed", decided_by=consultant,
+        decided_on=factories.today(), mdt_held_on=factories.today(),
+        receiving_team=handover.get("receiving_team", "Leeds East CMHT"))
+
+
 def _discharge(person, auth, **overrides):
     episode = person.episodes.get()
-    payload = {
-        "reason": "step_down", "date": str(factories.today()), "episode_version": episode.version,
-        "rationale": "Well for two years, wants to step down", "relapse_indicators": "Sleep",
-        "known_risks": "Stops medication", "route_back_in": "CMHT refers same day",
-        "shared_with": ["GP", "the person"],
-    }
+    payload = {"date": str(factories.today()), "episode_version": episode.version}
     payload.update(overrides)
     return Client().post(f"/api/v1/people/{person.pk}/discharge", payload, content_type=JSON,
                          **auth)
 
 
-def test_discharge_for_non_attendance_is_refused(person, practitioner, api_token):
-    """422 with the rule cited; the episode stays open and the attempt is counted."""
-    response = _discharge(person, api_token(practitioner), reason="did_not_attend")
+def test_discharge_without_the_mdts_agreement_is_refused(person, practitioner, api_token):
+    """Nobody discharges alone: 422 naming the MDT step; nothing changes."""
+    response = _discharge(person, api_token(practitioner))
     assert response.status_code == 422
-    assert NON_ENGAGEMENT_REFUSED in response.json()["errors"]["reason"]
+    assert MDT_DECISION_REQUIRED in response.json()["errors"]["proposal"]
     assert Episode.objects.get(person=person).status == EpisodeStatus.ACCEPTED
-    assert RefusedDischarge.objects.filter(reason="did_not_attend").count() == 1
+
+
+def test_discharge_of_someone_not_engaged_is_refused_even_when_agreed(person, practitioner,
+                                                                      api_token):
+    """The record is judged on the day: unseen since acceptance, so refused with the rule,
+    the episode stays open, and the attempt is counted and audited."""
+    _agreed(person, practitioner)
+    response = _discharge(person, api_token(practitioner))
+    assert response.status_code == 422
+    assert "while they are not engaged" in response.json()["errors"]["engagement"][0]
+    assert Episode.objects.get(person=person).status == EpisodeStatus.ACCEPTED
+    assert RefusedDischarge.objects.get(episode__person=person).not_engaged
     assert AuditEvent.objects.filter(person_id=person.pk, action="discharge_refused").exists()
 
 
-def test_discharge_needs_a_complete_decision_record(person, practitioner, api_token):
-    """A blank route back in is refused, naming that field."""
-    response = _discharge(person, api_token(practitioner), route_back_in="  ")
-    assert response.status_code == 422
-    assert list(response.json()["errors"]) == ["route_back_in"]
-
-
-def test_discharge_with_a_decision_record(person, practitioner, api_token):
-    """A step down with a full record closes the episode and leaves the caseload."""
+def test_discharge_carries_out_the_agreed_end_of_care(person, practitioner, api_token):
+    """Seen twice a week: the agreed step-down closes the episode and leaves the caseload."""
+    monday = factories.today().weekday()
+    factories.add_contact(person, practitioner, days_ago=1)
+    for k in range(1, 10):
+        for off in (0, 3):
+            factories.add_contact(person, practitioner, days_ago=monday + 7 * k - off)
+    _agreed(person, practitioner)
     auth = api_token(practitioner)
     response = _discharge(person, auth)
     assert response.status_code == 200, response.content
+    assert response.json()["engaged"] is True
     episode = Episode.objects.get(person=person)
     assert episode.status == EpisodeStatus.DISCHARGED
     assert episode.discharge.shared_with == ["GP", "the person"]
@@ -178,6 +201,12 @@ def test_discharge_with_a_decision_record(person, practitioner, api_token):
 
 def test_stale_discharge_is_refused(person, practitioner, api_token):
     """A discharge based on an old read of the episode is refused with 409."""
+    monday = factories.today().weekday()
+    factories.add_contact(person, practitioner, days_ago=1)
+    for k in range(1, 10):
+        for off in (0, 3):
+            factories.add_contact(person, practitioner, days_ago=monday + 7 * k - off)
+    _agreed(person, practitioner)
     Episode.objects.filter(person=person).update(version=5)
     response = _discharge(person, api_token(practitioner), episode_version=4)
     assert response.status_code == 409

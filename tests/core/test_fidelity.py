@@ -182,7 +182,7 @@ def test_evidence_suppresses_small_counts_for_commissioners():
     checks = evaluate_checks(small, SUPPRESSED)
     assert checks["key_workers"].evidence.startswith("* people")
     assert checks["dna_not_discharge"].status == Status.NOT_MET
-    assert "discharges for non-engagement in the last 12 months: *" in \
+    assert "discharges of people not engaged in the last 12 months: *" in \
         checks["dna_not_discharge"].evidence.lower()
 
 

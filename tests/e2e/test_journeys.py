@@ -93,10 +93,11 @@ def test_commissioner_and_other_team_see_no_north_records(page):
     assert_accessible(page)
 
 
-def test_consultant_refers_accepts_and_discharges_through_the_guard(page):
+def test_consultant_refers_accepts_and_cannot_discharge_someone_not_yet_seen(page):
     """Given the consultant with a new referral, when they register, accept against the
-    criteria and try a discharge without a decision record, then each missing field is named;
-    with a complete record the person is discharged and the record prints."""
+    criteria and propose a step-down without a decision record, then each missing field is
+    named, and with a complete record it is still refused: nobody has seen the person face to
+    face since acceptance, so the record shows them not engaged."""
     sign_in(page, "consultant")
     page.goto("/people/new/")
     assert_accessible(page)
@@ -117,22 +118,26 @@ def test_consultant_refers_accepts_and_discharges_through_the_guard(page):
     page.get_by_label("Date of assessment").fill("2026-11-05")
     page.get_by_label("Date accepted").fill("2026-11-06")
     page.get_by_role("button", name="Accept").click()
-    page.goto(f"/people/{person_id}/discharge/")
+    page.goto(f"/people/{person_id}/discharge/")  # the old address leads to the proposal
+    expect(page.locator("h1")).to_contain_text("Propose an end of care")
     assert_accessible(page)
     page.get_by_label("Stepped down to core community mental health services").check()
-    page.get_by_role("button", name="Discharge and save the decision record").click()
+    page.get_by_label("Their relapse indicators").fill("")
+    page.get_by_label("Known risks if a relapse").fill("")
+    page.get_by_role("button", name="Propose for the MDT").click()
     summary = page.locator(".nhsuk-error-summary")
-    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter why the person is being discharged")
     assert_accessible(page)
     page.get_by_label("Why the person is being discharged").fill("Well for two years")
     page.get_by_label("Their relapse indicators").fill("Stops sleeping, stops eating")
     page.get_by_label("Known risks if a relapse").fill("Neglect, conflict with neighbours")
     page.get_by_label("How the person, their family or GP get back").fill("GP calls the team")
+    page.get_by_label("The team taking over their care").fill("Leeds East CMHT")
     page.get_by_label("Their GP").check()
-    page.get_by_role("button", name="Discharge and save the decision record").click()
-    expect(page.locator("main")).to_contain_text("GP calls the team")
+    page.get_by_role("button", name="Propose for the MDT").click()
+    expect(summary).to_contain_text("while they are not engaged")
+    expect(summary).to_contain_text("no successful face-to-face contact in this episode")
     assert_accessible(page)
-    screenshot(page, "decision-record")
 
 
 def test_manager_records_sickness_and_assigns_cover(page):

@@ -27,7 +27,7 @@ def test_team_staff_see_their_team_dashboard_with_every_definition(team, practit
     assert response.status_code == 200
     page = text(response)
     for phrase in ("Care plan in date", "DIALOG+ completed", "Numerator", "Denominator",
-                   "Period", "Discharges for non-engagement", "Wait from assessment to first "
+                   "Period", "Discharges of people not engaged", "Wait from assessment to first "
                    "intervention", "Continuity", "People per whole-time member of staff"):
         assert phrase in page, phrase
     # 3 of 3 people have a care plan in date: exact figures for team staff.

@@ -9,10 +9,8 @@ import pytest
 from markupsafe import escape
 
 from outreach.audit.models import AuditAction, AuditEvent
-from outreach.core import discharge as discharge_rules
 from outreach.core import eligibility
 from outreach.core.nhs_number import BAD_CHECK_DIGIT
-from outreach.meetings import agenda
 from outreach.records import services
 from outreach.records.models import (
     AnnualReview,
@@ -54,19 +52,6 @@ RECORD = {
     "shared_with": ["The person", "Their GP"],
     "shared_with_other": "housing officer",
 }
-
-
-def _discharge(client, person, **fields):
-    data = {"reason": "step_down", "on": factories.today().isoformat(),
-            "version": _episode(person).version, "submission_key": "d-1", **RECORD}
-    data.update(fields)
-    return client.post(f"/people/{person.pk}/discharge/", data)
-
-
-def _propose(client, person, **fields):
-    data = {"reason": "transfer_out", "submission_key": "p-1", **RECORD}
-    data.update(fields)
-    return client.post(f"/people/{person.pk}/proposals/new/", data)
 
 
 # Registration
@@ -263,189 +248,14 @@ def test_transition_form_refuses_a_discharge_and_a_future_date(person, practitio
 # Discharge through the guard
 
 
-def test_discharge_form_offers_only_allowed_reasons(person, practitioner):
-    """Non-engagement reasons are not offered as radios."""
-    html = _html(login(practitioner).get(f"/people/{person.pk}/discharge/"))
-    for reason in discharge_rules.ALLOWED_REASONS:
-        assert f'value="{reason.value}"' in html
-    for reason in discharge_rules.NON_ENGAGEMENT_REASONS:
-        assert f'value="{reason.value}"' not in html
-
-
-@pytest.mark.parametrize("reason", sorted(r.value for r in discharge_rules.NON_ENGAGEMENT_REASONS))
-def test_non_engagement_discharge_posted_directly_is_refused(person, practitioner, reason):
-    """A tampered non-engagement reason with a full record is refused by the guard: the rule
-    is shown next to the reason, the episode stays open, and the refusal is counted."""
-    response = _discharge(login(practitioner), person, reason=reason)
-    html = _html(response)
-    assert response.status_code == 200
-    message = str(escape(discharge_rules.NON_ENGAGEMENT_REFUSED))
-    assert html.count(message) == 2  # in the error summary and next to the reason
-    assert 'href="#id_reason_0"' in html
-    assert _episode(person).status == EpisodeStatus.ACCEPTED
-    assert not DischargeDecision.objects.exists()
-    assert RefusedDischarge.objects.filter(reason=reason, episode__person=person).count() == 1
-    assert AuditEvent.objects.filter(person_id=person.pk,
-                                     action=AuditAction.DISCHARGE_REFUSED).count() == 1
-
-
-def test_discharge_without_a_decision_record_is_refused_field_by_field(person, practitioner):
-    """Every missing part of the decision record is reported next to its field."""
-    html = _html(_discharge(login(practitioner), person, rationale="", relapse_indicators="",
-                            known_risks="", route_back_in="", shared_with=[],
-                            shared_with_other=""))
-    for name, message in discharge_rules.FIELD_REQUIRED.items():
-        assert _has(html, message), name
-    assert _episode(person).status == EpisodeStatus.ACCEPTED
-    assert not DischargeDecision.objects.exists()
-
-
-def test_discharge_with_a_bad_date_still_shows_the_guards_refusal(person, practitioner):
-    """A form error does not hide the guard's rule, and nothing is attempted or saved."""
-    html = _html(_discharge(login(practitioner), person, reason="did_not_attend",
-                            on="2026-02-31"))
-    assert "Enter a real date" in html
-    assert _has(html, discharge_rules.NON_ENGAGEMENT_REFUSED)
-    assert _episode(person).status == EpisodeStatus.ACCEPTED
-
-
-def test_discharge_with_a_full_record_and_a_printable_decision_record(person, practitioner):
-    """An allowed reason with the full record discharges; the decision record page prints it."""
-    client = login(practitioner)
-    response = _discharge(client, person)
-    decision = DischargeDecision.objects.get(episode__person=person)
-    assert response.status_code == 302
-    assert response["Location"] == f"/people/{person.pk}/discharges/{decision.pk}/"
-    episode = _episode(person)
-    assert episode.status == EpisodeStatus.DISCHARGED
-    assert episode.discharged_date == factories.today()
-    assert decision.shared_with == ["The person", "Their GP", "housing officer"]
-    assert episode.transitions.get().kind == "step_down_cmht"
-    page = client.get(response["Location"])
-    html = _html(page)
-    assert page.status_code == 200
-    for text in (RECORD["rationale"], RECORD["relapse_indicators"], RECORD["known_risks"],
-                 "The person, Their GP, housing officer", person.nhs_number,
-                 discharge_rules.LABELS[discharge_rules.DischargeReason.STEP_DOWN]):
-        assert _has(html, text), text
-    assert '<button type="button" class="nhsuk-button nhsuk-button--secondary" data-print>' \
-        in html
-    assert '<style media="print">' in html
-    assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.DISCHARGE).exists()
-    assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.VIEW,
-                                     what="discharge decision record").exists()
-
-
-def test_discharge_twice_discharges_once(person, practitioner):
-    """A double submission goes to the same decision record, with no refusal recorded."""
-    client = login(practitioner)
-    first = _discharge(client, person)
-    second = _discharge(client, person, version=1)
-    assert second["Location"] == first["Location"]
-    assert DischargeDecision.objects.count() == 1
-    assert not RefusedDischarge.objects.exists()
-
-
-def test_stale_discharge_is_refused(person, practitioner):
-    """A discharge form read before someone else changed the episode saves nothing."""
-    client = login(practitioner)
-    _transition(client, person, "step_up_crisis", "t-1")
-    html = _html(_discharge(client, person, version=1))
-    assert _has(html, services.STALE_EDIT)
-    assert _episode(person).status == EpisodeStatus.STEPPED_UP
-    assert not DischargeDecision.objects.exists()
-
-
 def test_referral_is_declined_not_discharged(referral, practitioner):
-    """A referral not yet accepted has no discharge form: it is accepted or declined."""
-    response = _discharge(login(practitioner), referral)
-    assert response.status_code == 302
-    assert response["Location"] == f"/people/{referral.pk}/episode/"
+    """A referral not yet accepted has no end of care to propose: it is accepted or declined."""
+    client = login(practitioner)
+    for page in ("discharge/", "proposals/new/"):
+        response = client.get(f"/people/{referral.pk}/{page}")
+        assert response.status_code == 302
+        assert response["Location"] == f"/people/{referral.pk}/episode/"
     assert _episode(referral).status == EpisodeStatus.REFERRED
-
-
-# Proposed discharge for the MDT
-
-
-def _mdt_proposals(staff, team):
-    a = agenda.mdt(staff.user, team=team, today=factories.today())
-    return next(s for s in a.sections if s.key == "proposals").items
-
-
-def test_proposal_for_non_engagement_is_refused_and_never_reaches_the_mdt(
-        person, practitioner, team):
-    """The guard runs at proposal: the rule is shown, nothing is proposed, refusal counted."""
-    html = _html(_propose(login(practitioner), person, reason="disengaged"))
-    assert _has(html, discharge_rules.NON_ENGAGEMENT_REFUSED)
-    assert not DischargeProposal.objects.exists()
-    assert RefusedDischarge.objects.filter(reason="disengaged").count() == 1
-    assert _mdt_proposals(practitioner, team) == []
-
-
-def test_proposal_is_listed_on_the_mdt_with_its_decision_record(person, practitioner, team):
-    """An allowed proposal with its record is on the MDT agenda; its page prints the record."""
-    client = login(practitioner)
-    response = _propose(client, person)
-    proposal = DischargeProposal.objects.get()
-    assert response["Location"] == f"/people/{person.pk}/proposals/{proposal.pk}/?saved=1"
-    items = _mdt_proposals(practitioner, team)
-    assert [i.key for i in items] == [f"proposal:{proposal.pk}"]
-    assert RECORD["route_back_in"] in items[0].detail
-    html = _html(client.get(response["Location"]))
-    assert "data-print" in html and _has(html, RECORD["known_risks"])
-    assert "Waiting for the MDT" in html
-    assert _episode(person).status == EpisodeStatus.ACCEPTED
-
-
-def test_proposal_twice_proposes_once_and_a_second_waits(person, practitioner):
-    """A double submission proposes once; a different second proposal is refused."""
-    client = login(practitioner)
-    _propose(client, person)
-    _propose(client, person)
-    assert DischargeProposal.objects.count() == 1
-    html = _html(_propose(client, person, submission_key="p-2", reason="moved_away"))
-    assert "already waiting for the MDT" in html
-    assert DischargeProposal.objects.count() == 1
-
-
-def test_mdt_agrees_a_proposal_and_the_person_is_discharged(person, practitioner, team):
-    """Agreed: discharged with the proposal's decision record; off the agenda."""
-    client = login(practitioner)
-    _propose(client, person)
-    proposal = DischargeProposal.objects.get()
-    response = client.post(f"/people/{person.pk}/proposals/{proposal.pk}/", {
-        "decision": "agreed", "on": factories.today().isoformat(), "note": "MDT 12 May",
-        "version": _episode(person).version, "submission_key": "m-1"})
-    decision = DischargeDecision.objects.get()
-    assert response["Location"] == f"/people/{person.pk}/discharges/{decision.pk}/"
-    assert decision.reason == "transfer_out" and decision.rationale == RECORD["rationale"]
-    proposal.refresh_from_db()
-    assert proposal.decided == "agreed"
-    assert (proposal.decided_by, proposal.decision_note) == (practitioner, "MDT 12 May")
-    assert _episode(person).status == EpisodeStatus.DISCHARGED
-    assert _episode(person).transitions.get().kind == "transfer_out"
-
-
-def test_mdt_does_not_agree_a_proposal(person, practitioner, team):
-    """Not agreed: the person stays, and the proposal leaves the agenda."""
-    client = login(practitioner)
-    _propose(client, person)
-    proposal = DischargeProposal.objects.get()
-    response = client.post(f"/people/{person.pk}/proposals/{proposal.pk}/", {
-        "decision": "not_agreed", "on": factories.today().isoformat(),
-        "note": "  Keep working with the family first ",
-        "version": _episode(person).version, "submission_key": "m-1"})
-    assert response["Location"] == f"/people/{person.pk}/episode/?saved=not_agreed"
-    proposal.refresh_from_db()
-    assert proposal.decided == "not_agreed"
-    # The decision record keeps who recorded it, for which day, and what the MDT said.
-    assert (proposal.decided_by, proposal.decided_on, proposal.decision_note) == (
-        practitioner, factories.today(), "Keep working with the family first")
-    page = client.get(f"/people/{person.pk}/proposals/{proposal.pk}/").content.decode()
-    assert f"Not agreed, recorded by {practitioner.name}" in page
-    assert "Keep working with the family first" in page
-    assert _episode(person).status == EpisodeStatus.ACCEPTED
-    assert _mdt_proposals(practitioner, team) == []
 
 
 # Annual review and key worker
@@ -506,16 +316,20 @@ def test_another_teams_person_is_404_everywhere(stranger, practitioner, other_pr
     for page in PERSON_PAGES:
         url = f"/people/{stranger.pk}/{page}"
         assert client.get(url).status_code == 404, url
-        assert client.post(url, {**RECORD, "reason": "step_down", "submission_key": page,
-                                 "version": 1}).status_code == 404, url
+        if page != "discharge/":  # only a signpost to the MDT proposal: GET only
+            assert client.post(url, {**RECORD, "reason": "step_down", "submission_key": page,
+                                     "version": 1}).status_code == 404, url
     episode = _episode(stranger)
     proposal = DischargeProposal.objects.create(
         episode=episode, reason="step_down", rationale="r", relapse_indicators="r",
         known_risks="r", route_back_in="r", shared_with=["GP"], proposed_by=other_practitioner)
     assert client.get(f"/people/{stranger.pk}/proposals/{proposal.pk}/").status_code == 404
-    services.episode_discharge(episode=episode, by=other_practitioner, request=None,
-                               expected_version=1, reason="moved_away", on=factories.today(),
-                               **{k: v for k, v in RECORD.items() if k != "shared_with_other"})
+    Episode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.DISCHARGED,
+                                                  discharged_date=factories.today())
+    DischargeDecision.objects.create(
+        episode=episode, reason="transfer_out", date=factories.today(),
+        decided_by=other_practitioner, engaged=True,
+        **{k: v for k, v in RECORD.items() if k != "shared_with_other"})
     decision = DischargeDecision.objects.get()
     assert client.get(f"/people/{stranger.pk}/discharges/{decision.pk}/").status_code == 404
     assert login(other_practitioner).get(
@@ -538,7 +352,7 @@ def test_pages_showing_a_person_audit_the_read(person, practitioner):
         client.get(f"/people/{person.pk}/{page}")
     seen = set(AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.VIEW)
                .values_list("what", flat=True))
-    assert {"episode page", "transition form", "discharge form",
+    assert {"episode page", "transition form",
             "discharge proposal form", "annual review form", "key worker form"} <= seen
 
 

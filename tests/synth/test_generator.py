@@ -365,5 +365,6 @@ def test_choice_values_match_the_models():
     assert disciplines <= values(teams.Discipline)
     assert {generator.PRACTITIONER, generator.CONSULTANT, generator.MANAGER,
             generator.COMMISSIONER} <= values(teams.Role)
-    assert {str(r) for r in generator.DISCHARGE_REASONS} <= {
+    # Moving away is recorded as a transfer to the team of the new area.
+    assert {str(generator.ENDED_AS.get(r, r)) for r in generator.DISCHARGE_REASONS} <= {
         str(r) for r in discharge.ALLOWED_REASONS}

@@ -612,7 +612,7 @@ def evaluate_checks(figures: Mapping[str, Any], d: Disclosure) -> dict[str, Chec
     discharged, refused = _f(f, "non_engagement_12m"), _f(f, "refused_12m")
     put("dna_not_discharge",
         Status.NOT_MET if discharged else Status.PARTLY if refused else Status.MET,
-        f"Discharges for non-engagement in the last 12 months: "
+        f"Discharges of people not engaged in the last 12 months: "
         f"{d.count(int(discharged)).text}; attempts refused by the system: "
         f"{d.count(int(refused)).text}.")
     done, ok = _f(f, "discharged_12m"), _f(f, "discharge_records_ok_12m")

@@ -226,8 +226,8 @@ class ProposalDecisionForm(NotFutureMixin, OneSubmissionForm):
         error_messages={"required": "Choose what the MDT decided",
                         "invalid_choice": "Choose what the MDT decided"})
     mdt_held_on = _date("Date of the MDT", "Enter the date of the MDT that discussed it")
-    note = forms.CharField(label="The MDT's reasons", required=False, max_length=2000,
-                           widget=forms.Textarea)
+    note = forms.CharField(label="The MDT's reasons", max_length=2000, widget=forms.Textarea,
+                           error_messages={"required": "Enter the MDT's reasons for its decision"})
 
 
 class CarryOutForm(NotFutureMixin, VersionedForm):

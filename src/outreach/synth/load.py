@@ -190,7 +190,7 @@ def load(data: SynthData, *, password: str | None = None) -> LoadReport:
             connection.vendor, _bulk_create_contacts)
         counts["contacts"] = write_contacts(data.contacts(CONTACT_BATCH), bases)
         _reset_sequences(models)
-        counts["discharges_judged"] = _judge_discharges(bases[DischargeDecision])
+        _judge_discharges(bases[DischargeDecision])
         _analyze(models)
         AuditEvent.objects.create(
             user_id=None, username=AUDIT_USERNAME, person_id=None, action=AuditAction.CREATE,
