@@ -232,6 +232,9 @@ def test_the_whole_route_propose_agree_carry_out(engaged, practitioner, consulta
     assert decision.proposal == proposal and decision.engaged is True
     assert decision.receiving_team == "Leeds East CMHT"
     assert decision.evidence["weeks_unmet"] == 0 and decision.evidence["reasons"] == []
+    record = _html(client.get(response["Location"]))
+    assert "Agreed at the MDT" in record and consultant.name in record
+    assert "Engagement on the day" in record and "Not engaged" not in record
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.DISCHARGED
     assert episode.transitions.get(status_after="discharged").kind == "step_down_cmht"

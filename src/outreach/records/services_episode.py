@@ -357,6 +357,6 @@ def team_discharge_decision(user, *, person_id: int, decision_id: int) -> Discha
         DischargeDecision.objects.filter(
             pk=decision_id, episode__person_id=person_id, episode__team_id=staff.team_id
         )
-        .select_related("episode__person", "decided_by")
+        .select_related("episode__person", "decided_by", "proposal__decided_by")
         .first()
     )
