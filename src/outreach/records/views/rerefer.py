@@ -17,6 +17,7 @@ from django.urls import reverse
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.clinical import selectors as clinical
+from outreach.core import nhs_number
 from outreach.records import selectors, services_episode
 from outreach.records.forms_rerefer import ReReferForm
 from outreach.records.models import ReferralSource
@@ -86,9 +87,11 @@ def known_on_register(request, form):
     them (to open or re-refer), with the referral typed so far to carry into a re-referral."""
     if not form.is_bound or "nhs_number" not in form.errors:
         return None
-    number = form.cleaned_data.get("nhs_number") if hasattr(form, "cleaned_data") else None
-    staff = selectors.staff_for(request.user)
-    known = selectors.known_number(staff, number) if number else None
+    try:  # the service's error took it out of cleaned_data
+        number = nhs_number.validate(form.data.get("nhs_number", ""))
+    except nhs_number.InvalidNHSNumber:
+        return None
+    known = selectors.known_number(selectors.staff_for(request.user), number)
     if known is None or known.person is None:
         return None
     return {"known": known, "carry": {k: form.data.get(k, "") for k in
