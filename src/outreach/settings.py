@@ -177,6 +177,8 @@ OUTREACH_FLAGS = {
 }
 # Days after a discharge that the crisis line still finds the person, with the route back in.
 OUTREACH_CRISIS_DISCHARGED_DAYS = int(os.environ.get("OUTREACH_CRISIS_DISCHARGED_DAYS", "90"))
+if OUTREACH_CRISIS_DISCHARGED_DAYS < 0:
+    raise ValueError("OUTREACH_CRISIS_DISCHARGED_DAYS must be 0 or more")
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {

@@ -262,6 +262,9 @@ def test_rerefer_opens_a_new_episode_on_the_same_record(former, practitioner, ma
     page = _html(client.get(response["Location"]))
     assert "From the previous episode: review" in page
     assert f'href="/people/{former.pk}/record/#relapse-signature"' in page
+    decision = DischargeDecision.objects.get(episode=old)
+    assert f'href="/people/{former.pk}/discharges/{decision.pk}/"' in page
+    assert "Risk formulation</a>: none recorded" in page  # missing, said so
     assert "Earlier episodes with the team" in page
     assert selectors.person_for(practitioner.user, former.pk) == former  # on the caseload
     assert "Log a contact" in _html(client.get(f"/people/{former.pk}/"))

@@ -15,7 +15,7 @@ from outreach.clinical import selectors as clinical
 from outreach.records import selectors
 from outreach.web.timeline import timeline
 
-CONTACTS_SHOWN = 10
+CONTACTS_SHOWN = 5
 SEARCH_TOO_SHORT = (
     "Enter at least 2 letters of a name, or at least 4 digits of an NHS number"
 )

@@ -29,25 +29,30 @@ class CarriedItem:
     """Something on the record from before the re-referral, to review in the new episode."""
 
     title: str
-    detail: str
+    detail: str  # what is recorded, or "" when nothing is (to record in the new episode)
     href: str
 
 
-def carried_forward(person, *, today) -> list[CarriedItem]:
-    """The record is per person, so everything comes with a re-referral; these are the entries
-    a clinician reviews first: relapse signature, risk formulation, crisis plan, care plan,
-    advance choices, carers and medication, each with a link to its section."""
+def carried_forward(person, previous, *, today) -> list[CarriedItem]:
+    """The record is per person, so everything comes with a re-referral; these are what a
+    clinician reviews first: the last discharge's decision record (relapse indicators, known
+    risks), relapse signature, risk formulation, crisis plan, care plan, advance choices,
+    carers and medication, each linked, and each said to be missing when it is."""
     sheet = clinical.front_sheet(person, today=today)
     record = reverse("clinical-record", args=[person.pk])
     items = []
+    decision = getattr(previous, "discharge", None) if previous is not None else None
+    if decision is not None:
+        items.append(CarriedItem(
+            "Discharge decision record",
+            f"{decision.date:%-d %B %Y}: relapse indicators and known risks at discharge",
+            reverse("discharge-record", args=[person.pk, decision.pk])))
 
     def add(title: str, entry, detail: str, anchor: str) -> None:
-        if entry:
-            items.append(CarriedItem(title, detail, f"{record}#{anchor}"))
+        items.append(CarriedItem(title, detail if entry else "", f"{record}#{anchor}"))
 
     add("Relapse signature", sheet.relapse_signature,
-        f"{len(sheet.warning_signs)} early warning signs" if sheet.relapse_signature else "",
-        "relapse-signature")
+        f"{len(sheet.warning_signs)} early warning signs", "relapse-signature")
     risk = sheet.risk_formulation
     add("Risk formulation", risk, f"last reviewed {risk.reviewed_on:%-d %B %Y}" if risk else "",
         "risk-formulation")
@@ -78,7 +83,8 @@ def overview_context(user, person) -> dict:
     return {
         "former": former,
         "earlier": [(e, list(e.transitions.select_related("recorded_by"))) for e in earlier],
-        "carried": carried_forward(person, today=selectors.today()) if reopened else [],
+        "carried": carried_forward(person, earlier[0] if earlier else None,
+                                   today=selectors.today()) if reopened else [],
     }
 
 
