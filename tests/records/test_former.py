@@ -128,7 +128,9 @@ def test_every_read_page_of_a_former_person_opens_and_is_audited(former, practit
         assert response.status_code == 200, page
     episode_page = _html(client.get(f"/people/{former.pk}/episode/"))
     assert "Earlier episodes with the team" in episode_page and _has(episode_page, ROUTE)
-    assert "Discharged on" in _html(client.get(f"/people/{former.pk}/record/"))
+    record = _html(client.get(f"/people/{former.pk}/record/"))
+    assert "Discharged on" in record and "Version history" in record
+    assert "Make a new version" not in record and "Record the care plan" not in record
     seen = set(AuditEvent.objects.filter(person_id=former.pk, action=AuditAction.VIEW)
                .values_list("what", flat=True))
     assert {"episode page", "clinical record", "discharge decision record"} <= seen
