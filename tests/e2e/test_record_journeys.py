@@ -55,6 +55,9 @@ def test_discharged_person_found_read_and_re_referred(page: Page):
 
     # A North clinician finds them by NHS number, typed with spaces, from the caseload.
     sign_in(page, "consultant")
+    page.goto("/")
+    assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "02a-caseload-search-box.png"))
     spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
     page.get_by_label("Find a person, including people discharged").fill(spaced)
     page.get_by_role("button", name="Search").click()

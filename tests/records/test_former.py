@@ -6,6 +6,9 @@ refused with a page that says why, never a 404 or a 500."""
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 from markupsafe import escape
 
 from outreach.audit.models import AuditAction, AuditEvent
@@ -366,3 +369,37 @@ def test_registering_someone_held_before_and_now_elsewhere_names_the_team(
     assert f'href="/people/{former.pk}/re-refer/' not in html
     front = _html(login(practitioner).get(f"/people/{former.pk}/"))
     assert other_team.name in front and "Re-refer Morwenna" not in front
+
+
+# Properties: what search finds, and what it never finds
+
+
+class SearchProperties(TestCase):
+    """For any team history, a search finds a held person by any part of a name in any case
+    and by their NHS number however it is spaced, and never finds another team's person."""
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        status=st.sampled_from([EpisodeStatus.ACCEPTED, EpisodeStatus.DISCHARGED,
+                                EpisodeStatus.NOT_ACCEPTED, EpisodeStatus.REFERRED]),
+        family=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12),
+        cut=st.tuples(st.integers(0, 11), st.integers(2, 12)),
+        upper=st.booleans(),
+        gaps=st.lists(st.sampled_from(["", " ", "  ", "-"]), min_size=9, max_size=9),
+    )
+    def test_held_people_are_found_and_strangers_never(self, status, family, cut, upper, gaps):
+        team = factories.make_team(f"t{factories.next_nhs_number()}")
+        other = factories.make_team(f"o{factories.next_nhs_number()}")
+        worker = factories.make_staff(team, username=f"u{factories.next_nhs_number()}")
+        stranger_worker = factories.make_staff(other)
+        mine = factories.make_person(team, worker, status=status, family_name=family.title())
+        theirs = factories.make_person(other, stranger_worker, family_name=family.title())
+        start = min(cut[0], len(family) - 2)
+        part = family[start:start + cut[1]]
+        query = part.upper() if upper else part
+        spaced = "".join(d + g for d, g in zip(mine.nhs_number, [*gaps, ""], strict=True))
+        for q in (query, spaced):
+            found = selectors.search_people(worker.user, q)
+            assert mine.pk in {f.person.pk for f in found}, q
+            assert theirs.pk not in {f.person.pk for f in found}, q
+        assert selectors.search_people(worker.user, theirs.nhs_number) == []
