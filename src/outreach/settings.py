@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "outreach.web.middleware.ReadOnlyRecords",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -181,6 +182,10 @@ OUTREACH_FLAGS = {
     "police_contact_days": 28,
     "legal_notice_days": 28,
 }
+# Days after a discharge that the crisis line still finds the person, with the route back in.
+OUTREACH_CRISIS_DISCHARGED_DAYS = int(os.environ.get("OUTREACH_CRISIS_DISCHARGED_DAYS", "90"))
+if OUTREACH_CRISIS_DISCHARGED_DAYS < 0:
+    raise ValueError("OUTREACH_CRISIS_DISCHARGED_DAYS must be 0 or more")
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {

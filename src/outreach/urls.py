@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("outreach.meetings.urls")),
     path("", include("outreach.reminders.urls")),
     path("", include("outreach.records.urls_episode")),
+    path("", include("outreach.records.urls_former")),
     path("", include("outreach.teams.urls")),
     path("", include("outreach.clinical.urls")),
     path("", include("outreach.governance.urls")),

@@ -191,7 +191,11 @@ def test_decline_with_reasons(referral, practitioner):
     transition = episode.transitions.get()
     assert transition.kind == "not_accepted" and "primary care" in transition.note
     assert not KeyWorkerAssignment.objects.filter(episode=episode, end__isnull=True).exists()
-    assert client.get(f"/people/{referral.pk}/episode/").status_code == 404
+    # No longer on the caseload, but the team that assessed them still reads the record (read
+    # only), and a change is refused with a page that says why (tests/records/test_former.py).
+    page = client.get(f"/people/{referral.pk}/episode/")
+    assert page.status_code == 200 and "Referral not accepted on" in _html(page)
+    assert client.get(f"/people/{referral.pk}/referral/accept/").status_code == 403
     assert "Referral not accepted" in _html(client.get(response["Location"]))
 
 

@@ -158,6 +158,7 @@ class TransitionKind(models.TextChoices):
     STEP_DOWN_CMHT = "step_down_cmht", "Stepped down to community mental health team"
     TRANSFER_OUT = "transfer_out", "Transferred out"
     DISCHARGED = "discharged", "Discharged"
+    RE_REFERRED = "re_referred", "Re-referred: a new episode on the same record"
 
 
 class Transition(models.Model):

@@ -96,8 +96,12 @@ def person_create(
     except InvalidNHSNumber as exc:
         errors["nhs_number"] = [str(exc)]
     else:
-        if Person.objects.filter(nhs_number=nhs_number).exists():
-            errors["nhs_number"] = ["A person with this NHS number is already registered."]
+        # Never a second record: the message says whether to open, re-refer, or (another
+        # team's person, nothing more shown) contact the team that holds them.
+        from outreach.records.services_episode import duplicate_number_problem
+
+        if problem := duplicate_number_problem(by, nhs_number):
+            errors["nhs_number"] = [problem]
     if not given_name.strip():
         errors["given_name"] = ["Enter the person's given name."]
     if not family_name.strip():

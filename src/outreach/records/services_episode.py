@@ -23,17 +23,19 @@ from outreach.core import eligibility
 from outreach.core.discharge import Evidence
 from outreach.records.engagement import evidence_for
 from outreach.records.models import (
+    OPEN_STATUSES,
     AnnualReview,
     DischargeDecision,
     DischargeProposal,
     Episode,
     EpisodeStatus,
     KeyWorkerAssignment,
+    Person,
     RefusedDischarge,
     Transition,
     TransitionKind,
 )
-from outreach.records.selectors import staff_for
+from outreach.records.selectors import KnownNumber, known_number
 from outreach.records.services import (
     DISCHARGE_BEFORE_ACCEPTANCE,
     DISCHARGE_KINDS,
@@ -343,20 +345,102 @@ def annual_review_record(
     return review
 
 
-def team_discharge_decision(user, *, person_id: int, decision_id: int) -> DischargeDecision | None:
-    """A discharge decision record of the user's own team, for printing after the discharge.
+# --- Re-referral: the route back in ----------------------------------------------------------
 
-    A read, kept here because the person is no longer on the caseload once discharged, so
-    records.selectors.person_for no longer finds them; scoped to the signed-in clinician's
-    team in the same way (another team's record is None, shown as 404). Belongs in
-    records.selectors."""
-    staff = staff_for(user)
-    if staff is None or not staff.is_clinical:
+DUPLICATE_OPEN_HERE = (
+    "{name} is already registered and has an open episode with your team: open their record "
+    "instead of registering them again."
+)
+DUPLICATE_FORMER_HERE = (
+    "{name} was with your team before and is already registered: re-refer them instead of "
+    "registering them again, so that their history comes with them."
+)
+DUPLICATE_NOW_ELSEWHERE = (
+    "{name} was with your team before and is now with {team}: contact them before referring."
+)
+DUPLICATE_ELSEWHERE = (
+    "A person with this NHS number is already registered with another team, so their record "
+    "is not shown to you. Contact the trust's records service to find the team that holds "
+    "them before referring."
+)
+ALREADY_OPEN = "{name} already has an open episode: there is nothing to re-refer."
+NEVER_HELD = "Only a person your team held before can be re-referred to it."
+DIED = "{name} died: a re-referral cannot be made."
+REREFERRAL_BEFORE_END = "The re-referral cannot be before the last episode ended ({date})."
+KEY_WORKER_NOT_ON_TEAM = "The key worker must be on your team."
+
+
+def duplicate_number_problem(by: StaffMember, nhs_number: str) -> str | None:
+    """What to tell a member of staff registering an NHS number that is already registered:
+    open their record, re-refer them, or (another team's person) only that it is registered.
+    None if the number is new."""
+    known = known_number(by, nhs_number)
+    if known is None:
         return None
-    return (
-        DischargeDecision.objects.filter(
-            pk=decision_id, episode__person_id=person_id, episode__team_id=staff.team_id
-        )
-        .select_related("episode__person", "decided_by", "proposal__decided_by")
-        .first()
+    name = known.person.display_name if known.person is not None else ""
+    return {
+        KnownNumber.OPEN_HERE: DUPLICATE_OPEN_HERE,
+        KnownNumber.FORMER_HERE: DUPLICATE_FORMER_HERE,
+        KnownNumber.NOW_ELSEWHERE: DUPLICATE_NOW_ELSEWHERE,
+        KnownNumber.ELSEWHERE: DUPLICATE_ELSEWHERE,
+    }[known.relation].format(name=name, team=known.team_name)
+
+
+def _ended_on(episode: Episode) -> date | None:
+    if episode.discharged_date is not None:
+        return episode.discharged_date
+    closing = episode.transitions.order_by("-date", "-id").first()
+    return closing.date if closing is not None else episode.referral_date
+
+
+@transaction.atomic
+def episode_rerefer(
+    *, person: Person, by: StaffMember, request, referral_date: date, referral_source: str,
+    key_worker: StaffMember | None = None, note: str = "",
+) -> Episode:
+    """Re-refer someone the team held before: a new episode (referred, then accepted or
+    declined as any referral) on the same person, so their history, relapse signature, risk
+    formulation, carers and plans (all kept per person) come with them, for review. Refused
+    while they have an open episode anywhere, if the team never held them, if they died, or
+    dated before their last episode with the team ended."""
+    from outreach.records.models import ReferralSource
+
+    errors: dict[str, list[str]] = {}
+    # Locks the person's row, so that two re-referrals at once open one episode.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    ours = person.episodes.filter(team_id=by.team_id).order_by("-referral_date", "-id")
+    last = ours.first()
+    if person.episodes.filter(status__in=OPEN_STATUSES).exists():
+        errors["person"] = [ALREADY_OPEN.format(name=person.display_name)]
+    elif last is None:
+        errors["person"] = [NEVER_HELD]
+    elif DischargeDecision.objects.filter(episode__person=person,
+                                          reason=discharge_rules.DischargeReason.DIED).exists():
+        errors["person"] = [DIED.format(name=person.display_name)]
+    _not_future(errors, "referral_date", referral_date)
+    ended = _ended_on(last) if last is not None else None
+    if ended is not None and referral_date < ended:
+        errors.setdefault("referral_date", []).append(
+            REREFERRAL_BEFORE_END.format(date=f"{ended:%-d %B %Y}"))
+    key_worker = key_worker or by
+    if key_worker.team_id != by.team_id:
+        errors["key_worker"] = [KEY_WORKER_NOT_ON_TEAM]
+    if referral_source not in ReferralSource.values:
+        errors["referral_source"] = [f"Choose one of: {', '.join(ReferralSource.values)}"]
+    if errors:
+        raise ValidationFailed(errors)
+    episode = Episode.objects.create(
+        person=person, team_id=by.team_id, referral_date=referral_date,
+        referral_source=referral_source, status=EpisodeStatus.REFERRED,
     )
+    KeyWorkerAssignment.objects.create(
+        episode=episode, staff=key_worker, start=referral_date, recorded_by=by)
+    Transition.objects.create(
+        episode=episode, kind=TransitionKind.RE_REFERRED, date=referral_date,
+        status_after=EpisodeStatus.REFERRED, recorded_by=by,
+        note=(f"Re-referred; the last episode with the team ended {ended:%-d %B %Y}. "
+              f"{note.strip()}").strip(),
+    )
+    audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
+                 what=f"re-referred: new episode from {referral_date.isoformat()}")
+    return episode

@@ -23,6 +23,7 @@ from outreach.records.engagement import days_since_seen
 from outreach.teams import selectors as team_selectors
 from outreach.teams.models import Role
 from outreach.web.caseload import CaseloadFilters
+from outreach.web.former import former_front_sheet
 from outreach.web.timeline import timeline
 
 COVER_LOOKAHEAD_DAYS = 14
@@ -95,7 +96,13 @@ def person_detail(request, person_id: int):
     _clinical_or_404(request)
     row = selectors.caseload(request.user).filter(pk=person_id).first()
     if row is None:
-        raise Http404("Not on your caseload")
+        # Someone the team held before: their record, read only (a record outlives its
+        # episode); anyone else is 404.
+        person = selectors.person_for(request.user, person_id, include_former=True)
+        former = selectors.former_status(request.user, person) if person else None
+        if former is None:
+            raise Http404("Not on your caseload")
+        return former_front_sheet(request, person, former)
     audit_record(request=request, person_id=row.pk, action=AuditAction.VIEW, what="front sheet")
     today = selectors.today()
     state = EngagementState(row.engagement_state)
@@ -120,7 +127,7 @@ def person_detail(request, person_id: int):
 @login_required
 def person_audit(request, person_id: int):
     _clinical_or_404(request)
-    person = selectors.person_for(request.user, person_id)
+    person = selectors.person_for(request.user, person_id, include_former=True)
     if person is None:
         raise Http404("Not on your caseload")
     if not selectors.can_view_audit(request.user):
@@ -169,6 +176,7 @@ def crisis_summary(request, person_id: int):
                  what="crisis summary")
     return render(request, "web/crisis.jinja", {
         "summaries": [clinical.crisis_summary(person, today=selectors.today())],
+        "discharged": selectors.crisis_discharges(request.user, [person.pk]),
         "single": True, "team": staff.team, "today": selectors.today(), "nav": "crisis",
     })
 
@@ -182,5 +190,7 @@ def crisis_list(request):
     summaries = clinical.crisis_summaries(people, today=selectors.today())
     return render(request, "web/crisis.jinja", {
         "summaries": [summaries[p.pk] for p in people], "single": False, "team": staff.team,
+        "discharged": selectors.crisis_discharges(request.user, [p.pk for p in people]),
+        "discharged_days": selectors.crisis_discharged_days(),
         "today": selectors.today(), "nav": "crisis",
     })

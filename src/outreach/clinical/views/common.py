@@ -1,7 +1,10 @@
 """What every page of the clinical record does.
 
 - `scope`: the signed-in clinician and the person, only if the person is in their scope
-  (records.selectors.person_for); anyone else is 404. Entries are reached through the person.
+  (records.selectors.open_person_for); anyone else is 404, someone the team held before is a
+  read-only page. Entries are reached through the person.
+- `read_scope`: the same for pages that only read, which also reach someone the team held
+  before (their record outlives the episode).
 - `show`: audit what the page shows (before rendering it), then render.
 - `submit`: run a form through its service once. The clinical services take no submission
   key, so the form's one-time key is kept in the session (`web.forms.handled_redirect`).
@@ -28,7 +31,19 @@ def scope(request, person_id: int) -> tuple[StaffMember, Person]:
     staff = selectors.staff_for(request.user)
     if staff is None or not staff.is_clinical:
         raise Http404("No caseload")
-    person = selectors.person_for(request.user, person_id)
+    person = selectors.open_person_for(request.user, person_id)  # former: read only
+    if person is None:
+        raise Http404("Not on your caseload")
+    return staff, person
+
+
+def read_scope(request, person_id: int) -> tuple[StaffMember, Person]:
+    """For pages that only read: also someone the team held before (discharged, or a referral
+    not accepted), whose record outlives the episode."""
+    staff = selectors.staff_for(request.user)
+    if staff is None or not staff.is_clinical:
+        raise Http404("No caseload")
+    person = selectors.person_for(request.user, person_id, include_former=True)
     if person is None:
         raise Http404("Not on your caseload")
     return staff, person

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 
 from outreach.clinical import selectors as clinical
 from outreach.clinical.models import DIALOG_MAX, DIALOG_MIN, DialogItem
-from outreach.clinical.views.common import scope, show
+from outreach.clinical.views.common import read_scope, show
 from outreach.clinical.views.present import fmt_date
 
 WIDTH, HEIGHT = 640, 300
@@ -88,7 +88,7 @@ def _chart(points, show: str) -> dict:
 
 @login_required
 def dialog_scores(request, person_id: int):
-    _, person = scope(request, person_id)
+    _, person = read_scope(request, person_id)
     points = clinical.dialog_scores_over_time(person)
     show_ = request.GET.get("show", AVERAGES)
     if show_ != AVERAGES and show_ not in DialogItem.values:

@@ -13,7 +13,16 @@ from django.urls import reverse
 from outreach.clinical.forms import NOTHING_CHANGED
 from outreach.clinical.models import LIFE_DOMAINS, TREATMENT_ASPECTS, DialogItem
 from outreach.clinical.views import present
-from outreach.clinical.views.common import adding_row, one, scope, show, status_of, submit, today
+from outreach.clinical.views.common import (
+    adding_row,
+    one,
+    read_scope,
+    scope,
+    show,
+    status_of,
+    submit,
+    today,
+)
 from outreach.clinical.views.kinds import Kind, kind_or_404
 from outreach.records.services import ValidationFailed
 
@@ -159,7 +168,7 @@ def entry_amend(request, person_id: int, kind: str, entry_id: int):
 def entry_history(request, person_id: int, kind: str):
     """Every entry of a kind (every version of a plan), newest first, read-only, each with
     its corrections: what changed, from what to what, who changed it and why."""
-    _, person = scope(request, person_id)
+    _, person = read_scope(request, person_id)
     k = kind_or_404(kind)
     select, prefetch = RELATED.get(k.slug, (("recorded_by",), ()))
     entries = k.entries(person).select_related(*select).prefetch_related(*prefetch)

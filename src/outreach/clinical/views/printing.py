@@ -24,7 +24,7 @@ from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.clinical.models import DialogItem
 from outreach.clinical.views import present
-from outreach.clinical.views.common import scope, show, today
+from outreach.clinical.views.common import read_scope, show, today
 from outreach.clinical.views.kinds import KINDS, PRINTABLE
 
 # WeasyPrint warns of every CSS feature of nhsuk-frontend it does not support (hundreds a
@@ -68,7 +68,7 @@ def pdf_bytes(html: str, base_url: str) -> bytes:
 
 @login_required
 def print_plan(request, person_id: int, kind: str):
-    _, person = scope(request, person_id)
+    _, person = read_scope(request, person_id)
     if kind not in PRINTABLE:
         raise Http404("This entry does not print")
     k = KINDS[kind]

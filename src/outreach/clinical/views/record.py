@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from outreach.clinical import selectors as clinical
 from outreach.clinical.config import flag_config
 from outreach.clinical.views import present
-from outreach.clinical.views.common import scope, show, today
+from outreach.clinical.views.common import read_scope, show, today
 from outreach.clinical.views.kinds import KINDS
+from outreach.records import selectors as records
 
 SECTIONS = [
     ("care-plan", "Care plan (DIALOG+)"),
@@ -30,7 +31,7 @@ SECTIONS = [
 
 @login_required
 def clinical_record(request, person_id: int):
-    _, person = scope(request, person_id)
+    _, person = read_scope(request, person_id)
     on = today()
     sheet = clinical.front_sheet(person, today=on)
     notice = timedelta(days=flag_config().legal_notice_days)
@@ -44,4 +45,5 @@ def clinical_record(request, person_id: int):
         "deadline_soon": lambda d: d.due_on <= on + notice,
         "dialog_sessions": len(clinical.dialog_scores_over_time(person)),
         "recent_police": sheet.police_contacts[:3],
+        "former": records.former_status(request.user, person),
     }, what="clinical record")

@@ -18,7 +18,7 @@ def _scope(request, person_id: int):
     staff = selectors.staff_for(request.user)
     if staff is None or not staff.is_clinical:
         raise Http404("No caseload")
-    person = selectors.person_for(request.user, person_id)
+    person = selectors.open_person_for(request.user, person_id)  # former: read only
     if person is None:
         raise Http404("Not on your caseload")
     return staff, person, selectors.current_episode(person)

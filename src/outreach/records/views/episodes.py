@@ -33,6 +33,7 @@ from outreach.records.forms_episode import (
     TransitionForm,
 )
 from outreach.records.models import EpisodeStatus
+from outreach.records.views import rerefer
 from outreach.teams.models import Role
 from outreach.web.forms import add_errors, handled, repeated, save_form
 
@@ -46,6 +47,8 @@ SAVED = {
     "agreed": "The MDT's agreement is recorded. The end of care can now be carried out.",
     "review": "The annual multi-agency review has been recorded.",
     "key_worker": "The key worker has been changed.",
+    "rereferred": "Re-referred: a new episode is open. Decide on the referral, and review "
+                  "what comes forward from the previous episode.",
 }
 KNOWN_CRITERIA = frozenset(c.value for c in eligibility.Criterion)
 # Statuses from which a person can leave the team through the discharge guard; a referral
@@ -61,9 +64,10 @@ def _staff(request):
 
 
 def _scope(request, person_id: int):
-    """The signed-in clinician, the person (if in their scope) and the open episode."""
+    """The signed-in clinician, the person (if in their scope) and the open episode. Someone
+    the team held before is read only (selectors.ReadOnlyRecord: a page that says so)."""
     staff = _staff(request)
-    person = selectors.person_for(request.user, person_id)
+    person = selectors.open_person_for(request.user, person_id)
     if person is None:
         raise Http404("Not on your caseload")
     return staff, person, selectors.current_episode(person)
@@ -113,16 +117,24 @@ def register(request):
     else:
         form = RegisterForm(team_staff=team_staff, initial={
             "referral_date": selectors.today(), "key_worker": staff.pk})
-    return render(request, "records/register.jinja", {"form": form, "nav": "caseload"})
+    return render(request, "records/register.jinja", {
+        "form": form, "nav": "caseload", "known": rerefer.known_on_register(request, form)})
 
 
 @login_required
 def episode_overview(request, person_id: int):
-    """Where the person is in their care with the team, and what can change next."""
-    _, person, episode = _scope(request, person_id)
+    """Where the person is in their care with the team, and what can change next; for someone
+    the team held before, every episode read only, and after a re-referral what comes forward
+    from the previous episode for review."""
+    _staff(request)
+    person = selectors.person_for(request.user, person_id, include_former=True)
+    if person is None:
+        raise Http404("Not on your caseload")
     _read(request, person, "episode page")
+    history = rerefer.overview_context(request.user, person)
+    episode = None if history["former"] else selectors.current_episode(person)
     today = selectors.today()
-    context = {"person": person, "episode": episode, "nav": "caseload",
+    context = {"person": person, "episode": episode, "nav": "caseload", **history,
                "saved": SAVED.get(request.GET.get("saved", "")),
                "dischargeable": DISCHARGEABLE, "transitions_from": TRANSITIONS_FROM}
     if episode is not None:
@@ -274,7 +286,7 @@ def discharge_record(request, person_id: int, decision_id: int):
     """The decision record of a discharge, printable. The person has left the caseload, so it
     is found through the team rather than the caseload (same scope: your team's only)."""
     _staff(request)
-    decision = services_episode.team_discharge_decision(
+    decision = selectors.team_discharge_decision(
         request.user, person_id=person_id, decision_id=decision_id)
     if decision is None:
         raise Http404("No such decision record")
