@@ -7,7 +7,8 @@ add (discussed, decisions, actions) is stored.
 
 from django.db import models
 
-from outreach.records.models import Person
+from outreach.core import limits
+from outreach.records.models import Person, within
 from outreach.teams.models import StaffMember, Team
 
 
@@ -42,7 +43,8 @@ class ItemNote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "item_key"],
-                                               name="one_note_per_item")]
+                                               name="one_note_per_item"),
+                       within("decision", limits.MDT_DECISION, "item_decision_length")]
 
 
 class Action(models.Model):

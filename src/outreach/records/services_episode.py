@@ -17,7 +17,7 @@ from django.utils import timezone
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.core import discharge as discharge_rules
-from outreach.core import eligibility
+from outreach.core import eligibility, limits
 from outreach.records import services
 from outreach.records.models import (
     AnnualReview,
@@ -32,11 +32,13 @@ from outreach.records.models import (
 )
 from outreach.records.selectors import staff_for
 from outreach.records.services import (
+    DECISION_TEXT,
     FUTURE_DATE,
     NOT_OPEN,
     DischargeRefused,
     ValidationFailed,
     _bump_version,
+    text_errors,
 )
 from outreach.teams.models import StaffMember
 
@@ -86,6 +88,12 @@ def episode_decline(
     _not_future(errors, "decided_on", decided_on)
     if decided_on < assessment_date:
         errors.setdefault("decided_on", []).append(DECIDED_BEFORE_ASSESSMENT)
+    for name, problems in text_errors({"reasons": (limits.NARRATIVE, "Reasons")},
+                                      {"reasons": reasons}).items():
+        errors.setdefault(name, []).extend(problems)
+    for message in limits.event_problems(assessment_date, born=None,
+                                         referred=episode.referral_date):
+        errors.setdefault("assessment_date", []).append(message)
     if errors:
         raise ValidationFailed(errors)
     _bump_version(Episode, episode.pk, expected_version)
@@ -127,6 +135,8 @@ def discharge_propose(
         raise ValidationFailed({"episode": [NOT_OPEN]})
     if episode.proposals.filter(decided="").exists():
         raise ValidationFailed({"episode": [PROPOSAL_WAITING]})
+    if too_long := text_errors(DECISION_TEXT, locals()):
+        raise ValidationFailed(too_long)
     shared = tuple(s.strip() for s in shared_with if s.strip())
     record = discharge_rules.DecisionRecord(
         rationale=rationale, relapse_indicators=relapse_indicators, known_risks=known_risks,
@@ -208,6 +218,13 @@ def annual_review_record(
         errors["agencies"] = [AGENCIES_REQUIRED]
     if not outcome.strip():
         errors["outcome"] = [OUTCOME_REQUIRED]
+    for name, problems in text_errors({
+            "agencies": (limits.PERSON_DETAIL, "Who took part"),
+            "outcome": (limits.NARRATIVE, "What the review found")},
+            {"agencies": agencies, "outcome": outcome}).items():
+        errors.setdefault(name, []).extend(problems)
+    for message in limits.date_problems(held_on):
+        errors.setdefault("held_on", []).append(message)
     if episode.annual_reviews.filter(held_on=held_on).exists():
         errors.setdefault("held_on", []).append(REVIEW_ALREADY_RECORDED)
     if errors:
