@@ -3,16 +3,17 @@ The services do the real validation; these only parse."""
 
 from django import forms
 
+from outreach.core import limits
 from outreach.core.fidelity import DACTS, STATUS_LABELS, Status
 from outreach.governance.models import ActionStatus, Partner, Section, Timeframe
+from outreach.web.forms import text
 
 DATE_ERRORS = {"required": "Enter a date.", "invalid": "Enter a real date, for example 2026-11-23."}
 
 
 def _text(label: str, *, required: bool = False, rows: bool = True, **kwargs) -> forms.Field:
-    widget = forms.Textarea if rows else forms.TextInput
-    return forms.CharField(label=label, required=required, widget=widget, strip=True,
-                           **kwargs)
+    return text(label, limits.NARRATIVE if rows else limits.SHORT_LABEL, textarea=rows,
+                required=required, strip=True, **kwargs)
 
 
 class FeatureForm(forms.Form):
@@ -30,7 +31,7 @@ class DactsForm(forms.Form):
     """All 28 items: a score (radios, each labelled with its anchor) and the evidence."""
 
     assessed_on = forms.DateField(label="Date of the review", error_messages=DATE_ERRORS)
-    reviewers = forms.CharField(label="Who else took part (optional)", required=False)
+    reviewers = _text("Who else took part (optional)", rows=False)
     notes = _text("Notes (optional)")
 
     def __init__(self, *args, **kwargs):
@@ -52,9 +53,8 @@ class DactsForm(forms.Form):
 
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    organisation = forms.CharField(label="Integrated care board", max_length=200,
-                                   required=False)
+    title = text("Title", limits.SHORT_LABEL, textarea=False)
+    organisation = text("Integrated care board", limits.SHORT_LABEL, textarea=False)
     as_of = forms.DateField(label="Figures as on", error_messages=DATE_ERRORS)
     partners = forms.MultipleChoiceField(
         label="Who was involved in the review (002 chapter 5)", required=False,
@@ -78,12 +78,11 @@ class ActionForm(forms.Form):
     timeframe = forms.ChoiceField(label="Timeframe", choices=Timeframe.choices,
                                   widget=forms.RadioSelect,
                                   error_messages={"required": "Choose a timeframe."})
-    lead_organisation = forms.CharField(label="Lead organisation", max_length=200,
-                                        required=False)
+    lead_organisation = text("Lead organisation", limits.SHORT_LABEL, textarea=False)
     due_date = forms.DateField(label="Due date (leave empty if to be confirmed)",
                                required=False, error_messages=DATE_ERRORS)
-    cost_implication = forms.CharField(
-        label="Cost implication", max_length=100, required=False,
+    cost_implication = text(
+        "Cost implication", 100, textarea=False,
         help_text="As the plan writes it: None, £50k, Yes* (indicative, needs analysis), TBC")
 
 

@@ -1,13 +1,14 @@
 from django import forms
 
-from outreach.web.forms import OneSubmissionForm
+from outreach.core import limits
+from outreach.web.forms import OneSubmissionForm, text
 
 
 class ActionForm(OneSubmissionForm):
     item_key = forms.CharField(widget=forms.HiddenInput, required=False)
     person = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    description = forms.CharField(label="Action", widget=forms.Textarea,
-                                  error_messages={"required": "Say what needs to be done."})
+    description = text("Action", limits.ACTION, required=True,
+                       error_messages={"required": "Say what needs to be done."})
     owner = forms.TypedChoiceField(label="Owner", coerce=int,
                                    error_messages={"required": "Choose who owns the action."})
     due = forms.DateField(label="Due", error_messages={

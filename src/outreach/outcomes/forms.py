@@ -3,7 +3,9 @@ that every error is reported at once."""
 
 from django import forms
 
+from outreach.core import limits
 from outreach.outcomes.models import CrisisKind, EmploymentStatus
+from outreach.web.forms import text
 
 DATE_HINT = "For example, 2024-03-17"
 
@@ -20,8 +22,7 @@ class HospitalSpellForm(forms.Form):
         label="Detained under the Mental Health Act for any of the stay?",
         choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes", required=False,
         empty_value=False, widget=forms.RadioSelect)
-    hospital = forms.CharField(label="Hospital and ward (optional)", required=False,
-                               max_length=200)
+    hospital = text("Hospital and ward (optional)", limits.SHORT_LABEL, textarea=False)
 
 
 class CrisisEpisodeForm(forms.Form):

@@ -23,10 +23,33 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from outreach.core import limits
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 
 HANDLED = "outreach.handled_submissions"
 HANDLED_KEEP = 100
+
+
+def text(label: str, limit: int, *, textarea: bool = True, required: bool = False,
+         what: str | None = None, error_messages: dict | None = None,
+         **kwargs) -> forms.CharField:
+    """Free text held to its core.limits limit, refused NHS.UK style ("Note must be 5,000
+    characters or fewer"); `what` names it in that message when the label is a question.
+    The limit is not put in a maxlength attribute: a browser would cut a pasted note short
+    without saying so."""
+    return forms.CharField(
+        label=label, max_length=limit, required=required,
+        widget=forms.Textarea if textarea else forms.TextInput,
+        error_messages={"max_length": limits.too_long(what or label, limit),
+                        **(error_messages or {})},
+        **kwargs,
+    )
+
+
+def limit_messages(field: forms.CharField, what: str) -> forms.CharField:
+    """The NHS.UK message for a field whose max_length was set elsewhere."""
+    field.error_messages["max_length"] = limits.too_long(what, field.max_length)
+    return field
 
 
 class OneSubmissionForm(forms.Form):
