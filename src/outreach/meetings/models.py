@@ -29,6 +29,19 @@ class Meeting(models.Model):
                                                name="one_meeting_a_day")]
 
 
+class Outcome(models.TextChoices):
+    """What an MDT decision does. A decision that accepts, declines or ends care is carried
+    out by the step that does it (the accept, decline or proposal form), which the MDT page
+    opens at once with the decision's words; until that step is done the agenda shows the
+    decision as not carried out."""
+
+    RECORD = "record", "Record the decision"
+    ACCEPT = "accept", "Accept the referral"
+    DECLINE = "decline", "Do not accept the referral"
+    DECIDE_PROPOSAL = "decide_proposal", "Decide the proposed discharge or transfer"
+    PROPOSE_DISCHARGE = "propose_discharge", "Propose a discharge or transfer"
+
+
 class ItemNote(models.Model):
     """What the meeting did with one agenda item: discussed, and any decision in words."""
 
@@ -38,6 +51,7 @@ class ItemNote(models.Model):
                                related_name="+")
     discussed = models.BooleanField(default=True)
     decision = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
