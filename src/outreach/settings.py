@@ -174,6 +174,8 @@ OUTREACH_FLAGS = {
     "police_contact_days": 28,
     "legal_notice_days": 28,
 }
+# How far ahead a visit may be planned (core.limits.VISIT_AHEAD_WEEKS; docs/configuration.md).
+OUTREACH_VISIT_AHEAD_WEEKS = 26
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {
