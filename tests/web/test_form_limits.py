@@ -66,3 +66,23 @@ def test_a_6000_character_note_is_refused_at_the_field():
     form = ContactForm({"outcome": "attended", "date": "2026-01-01", "mode": "face_to_face",
                         "place": "home", "with_whom": "person", "note": "x" * 6_000})
     assert form.errors["note"] == ["Note must be 5,000 characters or fewer"]
+
+
+DATED = [f for f in FORMS
+         if any(isinstance(field, forms.DateField) for field in f.base_fields.values())]
+
+
+@pytest.mark.parametrize("form", DATED, ids=[f"{f.__module__}.{f.__name__}" for f in DATED])
+def test_every_form_with_a_date_refuses_one_before_1900(form):
+    from outreach.web.forms import DatesFrom1900
+
+    assert issubclass(form, DatesFrom1900)
+
+
+def test_a_date_in_1800_is_refused_at_its_field():
+    from outreach.core.limits import BEFORE_1900
+    from outreach.teams.forms import AbsenceForm
+
+    form = AbsenceForm({"staff": "", "kind": "leave", "start": "1800-01-01",
+                        "end": "1800-01-02"})
+    assert form.errors["start"] == [BEFORE_1900] and form.errors["end"] == [BEFORE_1900]

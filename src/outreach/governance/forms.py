@@ -6,7 +6,7 @@ from django import forms
 from outreach.core import limits
 from outreach.core.fidelity import DACTS, STATUS_LABELS, Status
 from outreach.governance.models import ActionStatus, Partner, Section, Timeframe
-from outreach.web.forms import text
+from outreach.web.forms import DatesFrom1900, text
 
 DATE_ERRORS = {"required": "Enter a date.", "invalid": "Enter a real date, for example 2026-11-23."}
 
@@ -16,7 +16,7 @@ def _text(label: str, *, required: bool = False, rows: bool = True, **kwargs) ->
                 required=required, strip=True, **kwargs)
 
 
-class FeatureForm(forms.Form):
+class FeatureForm(DatesFrom1900):
     status = forms.ChoiceField(
         label="Is the feature in place?", widget=forms.RadioSelect,
         choices=[(s.value, STATUS_LABELS[s]) for s in Status],
@@ -27,7 +27,7 @@ class FeatureForm(forms.Form):
     assessed_on = forms.DateField(label="Date of the assessment", error_messages=DATE_ERRORS)
 
 
-class DactsForm(forms.Form):
+class DactsForm(DatesFrom1900):
     """All 28 items: a score (radios, each labelled with its anchor) and the evidence."""
 
     assessed_on = forms.DateField(label="Date of the review", error_messages=DATE_ERRORS)
@@ -51,7 +51,7 @@ class DactsForm(forms.Form):
         return {i.code: self.cleaned_data.get(f"evidence_{i.code}", "") for i in DACTS}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = text("Title", limits.SHORT_LABEL, textarea=False)
     organisation = text("Integrated care board", limits.SHORT_LABEL, textarea=False)
@@ -69,7 +69,7 @@ class ReturnForm(forms.Form):
               "(DNA) is never a reason for discharge for this group", required=False)
 
 
-class ActionForm(forms.Form):
+class ActionForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     section = forms.ChoiceField(label="Section", choices=Section.choices,
                                 widget=forms.RadioSelect,
@@ -86,7 +86,7 @@ class ActionForm(forms.Form):
         help_text="As the plan writes it: None, £50k, Yes* (indicative, needs analysis), TBC")
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices,
                                widget=forms.RadioSelect,

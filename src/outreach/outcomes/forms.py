@@ -5,7 +5,7 @@ from django import forms
 
 from outreach.core import limits
 from outreach.outcomes.models import CrisisKind, EmploymentStatus
-from outreach.web.forms import text
+from outreach.web.forms import DatesFrom1900, text
 
 DATE_HINT = "For example, 2024-03-17"
 
@@ -15,7 +15,7 @@ def _date(label: str) -> forms.DateField:
                            error_messages={"invalid": f"{label} must be a real date."})
 
 
-class HospitalSpellForm(forms.Form):
+class HospitalSpellForm(DatesFrom1900):
     admitted_on = _date("Date of admission")
     discharged_on = _date("Date of discharge (leave blank if still in hospital)")
     detained = forms.TypedChoiceField(
@@ -25,14 +25,14 @@ class HospitalSpellForm(forms.Form):
     hospital = text("Hospital and ward (optional)", limits.SHORT_LABEL, textarea=False)
 
 
-class CrisisEpisodeForm(forms.Form):
+class CrisisEpisodeForm(DatesFrom1900):
     kind = forms.ChoiceField(label="Crisis service", choices=CrisisKind.choices,
                              required=False, widget=forms.RadioSelect)
     start = _date("Date it began")
     end = _date("Date it ended (optional)")
 
 
-class EmploymentForm(forms.Form):
+class EmploymentForm(DatesFrom1900):
     assessed_on = _date("Date")
     status = forms.ChoiceField(label="Employment status", choices=EmploymentStatus.choices,
                                required=False, widget=forms.RadioSelect)

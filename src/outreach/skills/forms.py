@@ -1,7 +1,7 @@
 from django import forms
 
 from outreach.core import limits
-from outreach.web.forms import OneSubmissionForm, text
+from outreach.web.forms import DatesFrom1900, OneSubmissionForm, text
 
 
 def _date(label: str, required: bool = True, required_message: str = "") -> forms.DateField:
@@ -22,7 +22,7 @@ class TrainingForm(OneSubmissionForm):
             (c.pk, c.title) for c in competencies]
 
 
-class AmendForm(forms.Form):
+class AmendForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
     completed_on = _date("Date completed", required_message="Enter the date it was completed")
     expires_on = _date("Expiry date (leave blank if it does not expire)", required=False)
@@ -31,7 +31,7 @@ class AmendForm(forms.Form):
                   error_messages={"required": "Say why the record is being changed"})
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = text("Why was it entered in error?", limits.REASON, required=True,
                   what="The reason",

@@ -52,7 +52,20 @@ def limit_messages(field: forms.CharField, what: str) -> forms.CharField:
     return field
 
 
-class OneSubmissionForm(forms.Form):
+class DatesFrom1900(forms.Form):
+    """No date before 1900 in a form (core.limits): a year typed as 1800 is a slip."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field, forms.DateField) and value is not None:
+                for message in limits.date_problems(value):
+                    self.add_error(name, message)
+        return cleaned
+
+
+class OneSubmissionForm(DatesFrom1900):
     """Carries a one-time key so that a form submitted twice creates one entry."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
