@@ -386,7 +386,9 @@ def episode_discharge(
     transaction, because governance counts refused attempts; then DischargeRefused is
     raised with the field-level problems. A date before acceptance or a text over its limit
     is a slip, not an attempt: refused the same way, but not counted."""
-    slips = text_errors(DECISION_TEXT, locals())
+    slips = text_errors(DECISION_TEXT, {
+        "rationale": rationale, "relapse_indicators": relapse_indicators,
+        "known_risks": known_risks, "route_back_in": route_back_in})
     _add(slips, "on", limits.discharge_problems(on, referred=episode.referral_date,
                                                 accepted=episode.accepted_date))
     if slips:
@@ -489,7 +491,7 @@ def carer_add(*, person: Person, by: StaffMember, request, name: str, relationsh
         "name": (limits.NAME, "Name"), "relationship": (limits.SHORT_LABEL, "Relationship"),
         "phone": (limits.PHONE, "Phone number"),
         "may_be_told": (limits.PERSON_DETAIL, "What they may be told"),
-    }, locals())
+    }, {"name": name, "relationship": relationship, "phone": phone, "may_be_told": may_be_told})
     if errors:
         raise ValidationFailed(errors)
     carer = Carer.objects.create(

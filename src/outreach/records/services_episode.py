@@ -135,7 +135,9 @@ def discharge_propose(
         raise ValidationFailed({"episode": [NOT_OPEN]})
     if episode.proposals.filter(decided="").exists():
         raise ValidationFailed({"episode": [PROPOSAL_WAITING]})
-    if too_long := text_errors(DECISION_TEXT, locals()):
+    if too_long := text_errors(DECISION_TEXT, {
+            "rationale": rationale, "relapse_indicators": relapse_indicators,
+            "known_risks": known_risks, "route_back_in": route_back_in}):
         raise ValidationFailed(too_long)
     shared = tuple(s.strip() for s in shared_with if s.strip())
     record = discharge_rules.DecisionRecord(
