@@ -186,6 +186,8 @@ OUTREACH_FLAGS = {
 OUTREACH_CRISIS_DISCHARGED_DAYS = int(os.environ.get("OUTREACH_CRISIS_DISCHARGED_DAYS", "90"))
 if OUTREACH_CRISIS_DISCHARGED_DAYS < 0:
     raise ValueError("OUTREACH_CRISIS_DISCHARGED_DAYS must be 0 or more")
+# How far ahead a visit may be planned (core.limits.VISIT_AHEAD_WEEKS; docs/configuration.md).
+OUTREACH_VISIT_AHEAD_WEEKS = 26
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {

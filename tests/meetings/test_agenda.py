@@ -171,9 +171,9 @@ def test_mdt_records_a_decision(team, practitioner):
     new = factories.make_person(team, practitioner, status=EpisodeStatus.REFERRED)
     key = f"referral:{new.episodes.get().pk}"
     client = login(practitioner)
-    client.post("/mdt/notes/", {"item_key": key, "person": new.pk,
-                                "decision": "Accept: psychosis and family concern"})
-    assert "Accept: psychosis and family concern" in client.get("/mdt/").content.decode()
+    client.post("/mdt/notes/", {"item_key": key, "person": new.pk, "outcome": "record",
+                                "decision": "Discuss again: psychosis and family concern"})
+    assert "Discuss again: psychosis and family concern" in client.get("/mdt/").content.decode()
 
 
 def test_other_team_cannot_see_our_handover_people(team, person, other_practitioner):

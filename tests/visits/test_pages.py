@@ -109,7 +109,7 @@ def _adjust(client, v, **fields):
 
 @pytest.mark.parametrize("case", [
     "no_time", "not_working", "outside_hours", "clash", "same_worker", "two_staff", "past",
-    "stale"])
+    "stale", "2099"])
 def test_adjust_refuses_what_does_not_fit_with_field_errors(case, based, nurse, colleague):
     """Each bad change is refused next to its field and nothing is saved."""
     person, other = make_people(based, nurse, 2)
@@ -123,6 +123,7 @@ def test_adjust_refuses_what_does_not_fit_with_field_errors(case, based, nurse, 
         "two_staff": ({}, "asks for two staff at visits: choose a second worker"),
         "past": ({"date": day(-1).isoformat()}, "A visit cannot be moved into the past."),
         "stale": ({"version": v.version - 1 if v.version > 1 else 99}, STALE_EDIT),
+        "2099": ({"date": "2099-01-05"}, "A visit can be planned up to 26 weeks ahead"),
     }[case]
     if case == "not_working":
         away(colleague, 2, 2)

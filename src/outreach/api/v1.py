@@ -6,21 +6,30 @@ records.services, so the API enforces exactly what the web pages do. Errors have
 """
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from outreach.api.models import ApiToken, digest
 from outreach.audit.models import AuditAction
 from outreach.audit.selectors import audit_for_person
 from outreach.audit.services import audit_list, audit_record
+from outreach.core import limits
 from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.records import selectors, services, services_episode
 from outreach.records.engagement import days_since_seen
 from outreach.records.models import ContactMode, ContactPlace, ContactWith
+
+
+def Text(limit: int):  # noqa: N802 - a type
+    """A string held to its core.limits limit in the schema (and so in the OpenAPI)."""
+    return Annotated[str, Field(max_length=limit)]
+
 
 NOT_FOUND = "No person with that id on your caseload."
 MANAGER_ONLY = "Only the team manager can see who accessed a record."
@@ -235,20 +244,20 @@ def _contact(c) -> dict:
 
 
 class PersonIn(Schema):
-    nhs_number: str
-    given_name: str
-    family_name: str
+    nhs_number: Text(20)
+    given_name: Text(limits.NAME)
+    family_name: Text(limits.NAME)
     date_of_birth: date
     referral_date: date
-    referral_source: str
+    referral_source: Text(30)
     key_worker_id: int | None = None
-    preferred_name: str = ""
-    address: str = ""
-    postcode: str = ""
-    phone: str = ""
+    preferred_name: Text(limits.NAME) = ""
+    address: Text(limits.ADDRESS) = ""
+    postcode: Text(limits.POSTCODE) = ""
+    phone: Text(limits.PHONE) = ""
     interpreter_needed: bool = False
-    language: str = "English"
-    accessibility_needs: str = ""
+    language: Text(limits.LANGUAGE) = "English"
+    accessibility_needs: Text(limits.PERSON_DETAIL) = ""
 
 
 @api.post("/people", response={201: PersonDetail, 400: Error, 403: Error}, tags=["people"])
@@ -273,15 +282,15 @@ def person_create(request, payload: PersonIn):
 
 class PersonPatch(Schema):
     version: int
-    reason: str
-    preferred_name: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    phone: str | None = None
-    preferred_places: str | None = None
+    reason: Text(limits.REASON)
+    preferred_name: Text(limits.NAME) | None = None
+    address: Text(limits.ADDRESS) | None = None
+    postcode: Text(limits.POSTCODE) | None = None
+    phone: Text(limits.PHONE) | None = None
+    preferred_places: Text(limits.PERSON_DETAIL) | None = None
     interpreter_needed: bool | None = None
-    language: str | None = None
-    accessibility_needs: str | None = None
+    language: Text(limits.LANGUAGE) | None = None
+    accessibility_needs: Text(limits.PERSON_DETAIL) | None = None
 
 
 @api.patch("/people/{person_id}",
@@ -314,8 +323,8 @@ class ContactIn(Schema):
     place: str = ContactPlace.HOME.value
     with_whom: str = ContactWith.PERSON.value
     second_staff_id: int | None = None
-    duration_minutes: int | None = None
-    note: str = ""
+    duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    note: Text(limits.CONTACT_NOTE) = ""
 
 
 @api.post("/people/{person_id}/contacts",
@@ -380,9 +389,11 @@ def discharge(request, person_id: int, payload: DischargeIn):
             proposal=agreed, by=staff, request=request, on=payload.date,
             expected_version=payload.episode_version)
     except services.DischargeRefused as exc:
-        return error(422, "Discharge refused.", exc.problems)
+        return error(422, "Discharge refused.",
+                     {("date" if k == "on" else k): v for k, v in exc.problems.items()})
     except services.ValidationFailed as exc:
-        return error(422, "Discharge refused.", exc.errors)
+        return error(422, "Discharge refused.",
+                     {("date" if k == "on" else k): v for k, v in exc.errors.items()})
     except services.StaleEdit:
         return error(409, services.STALE_EDIT)
     return Status(200, {"episode_id": episode.pk, "reason": decision.reason,

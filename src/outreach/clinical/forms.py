@@ -34,6 +34,7 @@ from outreach.clinical.models import (
     OTAssessmentKind,
     SmokingStatus,
 )
+from outreach.core import limits
 from outreach.records.services import REASON_REQUIRED
 from outreach.web.forms import OneSubmissionForm, add_errors
 
@@ -57,11 +58,13 @@ def date_field(what: str, *, label: str, hint: str = "") -> forms.DateField:
 def text_field(label: str, *, long: bool = True, hint: str = "",
                max_length: int | None = None) -> forms.CharField:
     """Text. Left empty, it is for the service to refuse (if it must be given), so that it
-    is reported with the form's other errors at once."""
+    is reported with the form's other errors at once. Held to its limit (core.limits): a
+    narrative (crisis plan, formulation) by default, a one-line label when short."""
+    limit = max_length or (limits.NARRATIVE if long else limits.SHORT_LABEL)
     return forms.CharField(
-        label=label, required=False, help_text=hint, max_length=max_length,
+        label=label, required=False, help_text=hint, max_length=limit,
         widget=forms.Textarea if long else forms.TextInput,
-        error_messages={"max_length": f"{label} is too long."},
+        error_messages={"max_length": limits.too_long(label, limit)},
     )
 
 
@@ -297,7 +300,9 @@ class AmendMixin(forms.Form):
 
     reason = forms.CharField(label="Why are you correcting this entry?", widget=forms.Textarea,
                              help_text="For example: the wrong date was typed.",
-                             error_messages={"required": REASON_REQUIRED})
+                             max_length=limits.REASON,
+                             error_messages={"required": REASON_REQUIRED, "max_length":
+                                             limits.too_long("The reason", limits.REASON)})
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     AMENDS: tuple[str, ...] = ()  # the service's amendable fields

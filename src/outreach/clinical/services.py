@@ -63,6 +63,7 @@ from outreach.clinical.models import (
     Versioned,
     WarningSign,
 )
+from outreach.core import limits
 from outreach.records.models import Amendment, Carer, Episode, EpisodeStatus, Person
 from outreach.records.selectors import current_episode
 from outreach.records.services import (
@@ -125,6 +126,21 @@ def _check_text(errors: Errors, v: Mapping, name: str, message: str) -> None:
     value = v.get(name)
     if not isinstance(value, str) or not value.strip():
         _add(errors, name, message)
+
+
+def _bounds(v: Mapping) -> Errors:
+    """Every entry's text within core.limits.NARRATIVE (a crisis plan, a formulation: long,
+    but a document, not a paste) and no date before 1900. The forms hold shorter fields to
+    their own, shorter limits."""
+    errors: Errors = {}
+    for name, value in v.items():
+        label = name.replace("_", " ")
+        for message in limits.text_problems(value, limits.NARRATIVE, label):
+            _add(errors, name, message)
+        if _is_date(value):
+            for message in limits.date_problems(value):
+                _add(errors, name, message)
+    return errors
 
 
 def _check_choice(errors: Errors, v: Mapping, name: str, choices, *, blank: bool = False) -> None:
@@ -209,6 +225,8 @@ def _amend(
     """
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed({"reason": [REASON_REQUIRED]})
+    if too_long := limits.text_problems(reason, limits.REASON, "Reason"):
+        raise ValidationFailed({"reason": too_long})
     unknown = sorted(set(changes) - set(fields) - set(extra_keys))
     if unknown:
         raise ValidationFailed({name: [CANNOT_AMEND] for name in unknown})
@@ -317,7 +335,7 @@ CARE_PLAN_FIELDS = ("date", "review_due", "persons_words", "chosen_domains",
 
 
 def _check_care_plan(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the care plan")
     _check_review(errors, v, "date", "care plan's date",
                   max_months=clinical_config().care_plan_review_max_months)
@@ -506,7 +524,7 @@ SAFETY_PLAN_FIELDS = ("date", "review_due", "wants_in_crisis", "who_to_contact",
 
 
 def _check_safety_plan(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the safety plan")
     _check_review(errors, v, "date", "safety plan's date")
     _check_text(errors, v, "wants_in_crisis",
@@ -577,7 +595,7 @@ ADVANCE_CHOICE_FIELDS = ("date", "statements", "co_produced_with", "shared_with"
 
 
 def _check_advance_choice(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the advance choice document")
     _check_text(errors, v, "statements", "Write the person's statements, in their words.")
     _check_shared_with(errors, v)
@@ -634,7 +652,7 @@ RELAPSE_SIGNATURE_FIELDS = ("date", "co_produced_with", "shared_with")
 
 
 def _check_relapse_signature(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the relapse signature")
     _check_shared_with(errors, v)
     return errors
@@ -773,7 +791,7 @@ RISK_FIELDS = ("history", "triggers", "protective_factors", "what_reduces_risk",
 
 
 def _check_risk(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_text(errors, v, "history",
                 "Describe the history and the situations in which harm happened.")
     _check_text(errors, v, "triggers", "Describe the triggers.")
@@ -853,7 +871,7 @@ MEDICATION_FIELDS = ("name", "dose", "frequency", "started", "stopped",
 
 
 def _check_medication(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_text(errors, v, "name", "Enter the medicine's name.")
     _check_text(errors, v, "dose", "Enter the dose.")
     _check_text(errors, v, "frequency", "Enter how often it is taken.")
@@ -952,7 +970,7 @@ MAX_DEPOT_INTERVAL = 366  # six-monthly preparations exist; nothing is given les
 
 
 def _check_depot(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_text(errors, v, "medicine", "Enter the depot medicine.")
     _check_text(errors, v, "dose", "Enter the dose.")
     interval, tolerance = v.get("interval_days"), v.get("tolerance_days")
@@ -1031,7 +1049,7 @@ DOSE_FIELDS = ("due_on", "outcome", "given_on", "given_by", "note")
 
 
 def _check_dose(v: Mapping, depot: Depot) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_choice(errors, v, "outcome", DoseOutcome)
     due_ok = _check_date(errors, v, "due_on", "date the dose was due", past=False)
     outcome, given_on = v.get("outcome"), v.get("given_on")
@@ -1110,7 +1128,7 @@ DETENTION_FIELDS = ("section", "start", "end")
 
 
 def _check_detention(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_choice(errors, v, "section", MHASection)
     start = _check_date(errors, v, "start", "date the detention started")
     end = _check_date(errors, v, "end", "date the detention ended", required=False)
@@ -1143,7 +1161,7 @@ CTO_FIELDS = ("start", "conditions", "expiry", "renewal_due", "recalled_on", "en
 
 
 def _check_cto(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     start = _check_date(errors, v, "start", "date the CTO started")
     expiry = _check_date(errors, v, "expiry", "date the CTO expires", past=False)
     renewal = _check_date(errors, v, "renewal_due", "date the renewal is due", required=False,
@@ -1302,7 +1320,7 @@ MULTI_AGENCY_FIELDS = ("kind", "level", "active_since", "ended_on")
 
 
 def _check_multi_agency(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_choice(errors, v, "kind", MultiAgencyKind)
     level = v.get("level")
     if v.get("kind") == MultiAgencyKind.MAPPA:
@@ -1345,7 +1363,7 @@ CARER_CONTACT_FIELDS = ("date", "what_they_said", "concern")
 
 
 def _check_carer_contact(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the contact")
     _check_text(errors, v, "what_they_said", "Write what they said.")
     _check_bool(errors, v, "concern")
@@ -1411,7 +1429,7 @@ SOCIAL_FIELDS = ("assessed_on", "accommodation_status", "accommodation_since", "
 
 
 def _check_social(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     assessed = _check_date(errors, v, "assessed_on", "date of the assessment")
     _check_choice(errors, v, "accommodation_status", AccommodationStatus)
     since = _check_date(errors, v, "accommodation_since",
@@ -1552,7 +1570,7 @@ POLICE_FIELDS = ("date", "summary")
 
 
 def _check_police_contact(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the police contact")
     _check_text(errors, v, "summary", "Say what happened.")
     return errors
@@ -1597,7 +1615,7 @@ PHYSICAL_FIELDS = ("date", *PLAUSIBLE, "smoking_status", "note")
 
 
 def _check_physical(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_date(errors, v, "date", "date of the check")
     for name, (low, high, label) in PLAUSIBLE.items():
         value = v.get(name)
@@ -1659,7 +1677,7 @@ OT_FIELDS = ("kind", "date", "strengths", "barriers", "goals", "summary")
 
 
 def _check_ot(v: Mapping) -> Errors:
-    errors: Errors = {}
+    errors: Errors = _bounds(v)
     _check_choice(errors, v, "kind", OTAssessmentKind)
     _check_date(errors, v, "date", "date of the assessment")
     _check_text(errors, v, "summary", "Write a summary of the assessment.")

@@ -6,7 +6,7 @@ from django import forms
 
 from outreach.core.experience import FFT_QUESTION, QUESTIONS
 from outreach.experience.models import AGREE_CHOICES, FFT_CHOICES, Channel
-from outreach.web.forms import OneSubmissionForm
+from outreach.web.forms import OneSubmissionForm, text
 
 SHARE_CHOICES = [("yes", "Yes, it can be shared without my name"),
                  ("no", "No, do not share it")]
@@ -18,8 +18,8 @@ ANONYMOUS_SHARE_HINT = "If you say no, your comment will not be kept."
 class FeedbackForm(OneSubmissionForm):
     fft = forms.ChoiceField(label=FFT_QUESTION, choices=FFT_CHOICES, widget=forms.RadioSelect,
                             required=False)
-    comment = forms.CharField(label="Is there anything you would like to tell us? (optional)",
-                              required=False, widget=forms.Textarea, max_length=2000)
+    comment = text("Is there anything you would like to tell us? (optional)", 2000,
+                   what="Your comment")
     comment_shared = forms.ChoiceField(label=SHARE_LABEL, choices=SHARE_CHOICES,
                                        widget=forms.RadioSelect, required=False)
 

@@ -3,19 +3,20 @@ The services do the real validation; these only parse."""
 
 from django import forms
 
+from outreach.core import limits
 from outreach.core.fidelity import DACTS, STATUS_LABELS, Status
 from outreach.governance.models import ActionStatus, Partner, Section, Timeframe
+from outreach.web.forms import DatesFrom1900, text
 
 DATE_ERRORS = {"required": "Enter a date.", "invalid": "Enter a real date, for example 2026-11-23."}
 
 
 def _text(label: str, *, required: bool = False, rows: bool = True, **kwargs) -> forms.Field:
-    widget = forms.Textarea if rows else forms.TextInput
-    return forms.CharField(label=label, required=required, widget=widget, strip=True,
-                           **kwargs)
+    return text(label, limits.NARRATIVE if rows else limits.SHORT_LABEL, textarea=rows,
+                required=required, strip=True, **kwargs)
 
 
-class FeatureForm(forms.Form):
+class FeatureForm(DatesFrom1900):
     status = forms.ChoiceField(
         label="Is the feature in place?", widget=forms.RadioSelect,
         choices=[(s.value, STATUS_LABELS[s]) for s in Status],
@@ -26,11 +27,11 @@ class FeatureForm(forms.Form):
     assessed_on = forms.DateField(label="Date of the assessment", error_messages=DATE_ERRORS)
 
 
-class DactsForm(forms.Form):
+class DactsForm(DatesFrom1900):
     """All 28 items: a score (radios, each labelled with its anchor) and the evidence."""
 
     assessed_on = forms.DateField(label="Date of the review", error_messages=DATE_ERRORS)
-    reviewers = forms.CharField(label="Who else took part (optional)", required=False)
+    reviewers = _text("Who else took part (optional)", rows=False)
     notes = _text("Notes (optional)")
 
     def __init__(self, *args, **kwargs):
@@ -50,11 +51,10 @@ class DactsForm(forms.Form):
         return {i.code: self.cleaned_data.get(f"evidence_{i.code}", "") for i in DACTS}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    organisation = forms.CharField(label="Integrated care board", max_length=200,
-                                   required=False)
+    title = text("Title", limits.SHORT_LABEL, textarea=False)
+    organisation = text("Integrated care board", limits.SHORT_LABEL, textarea=False)
     as_of = forms.DateField(label="Figures as on", error_messages=DATE_ERRORS)
     partners = forms.MultipleChoiceField(
         label="Who was involved in the review (002 chapter 5)", required=False,
@@ -69,7 +69,7 @@ class ReturnForm(forms.Form):
               "(DNA) is never a reason for discharge for this group", required=False)
 
 
-class ActionForm(forms.Form):
+class ActionForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     section = forms.ChoiceField(label="Section", choices=Section.choices,
                                 widget=forms.RadioSelect,
@@ -78,16 +78,15 @@ class ActionForm(forms.Form):
     timeframe = forms.ChoiceField(label="Timeframe", choices=Timeframe.choices,
                                   widget=forms.RadioSelect,
                                   error_messages={"required": "Choose a timeframe."})
-    lead_organisation = forms.CharField(label="Lead organisation", max_length=200,
-                                        required=False)
+    lead_organisation = text("Lead organisation", limits.SHORT_LABEL, textarea=False)
     due_date = forms.DateField(label="Due date (leave empty if to be confirmed)",
                                required=False, error_messages=DATE_ERRORS)
-    cost_implication = forms.CharField(
-        label="Cost implication", max_length=100, required=False,
+    cost_implication = text(
+        "Cost implication", 100, textarea=False,
         help_text="As the plan writes it: None, £50k, Yes* (indicative, needs analysis), TBC")
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices,
                                widget=forms.RadioSelect,

@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from outreach.clinical import selectors as clinical
 from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.core.redflags import LABELS as FLAG_LABELS
-from outreach.meetings.models import Action, ItemNote, Meeting, MeetingKind
+from outreach.meetings.models import Action, ItemNote, Meeting, MeetingKind, Outcome
 from outreach.records import selectors
 from outreach.records.engagement import days_since_seen
 from outreach.records.models import (
@@ -63,6 +63,9 @@ class Agenda:
     sections: list[Section]
     notes: dict[str, ItemNote]
     actions: list[Action]
+    # MDT decisions (of any day) that open a step not yet done: an accept or decline of a
+    # referral still waiting, a proposal still undecided, a discharge not yet proposed.
+    pending: dict[str, ItemNote] = field(default_factory=dict)
 
     @property
     def person_ids(self) -> set[int]:
@@ -299,11 +302,39 @@ def _since_last(team, kind: str, today: date) -> date:
     return last["d"] or today - timedelta(days=1)
 
 
+STEPS = (Outcome.ACCEPT, Outcome.DECLINE, Outcome.DECIDE_PROPOSAL, Outcome.PROPOSE_DISCHARGE)
+
+
+def _pending(team, kind, sections) -> dict[str, ItemNote]:
+    """The latest decision on each item still on the agenda, where that decision opens a step
+    (meetings.services.STEP_OUTCOMES). A referral or proposal leaves the agenda once its step
+    is done, so while its item is here the decision is not carried out; a proposed discharge
+    is carried out once a proposal was made for the person after the decision."""
+    keys = [i.key for s in sections for i in s.items]
+    latest: dict[str, ItemNote] = {}
+    for n in (ItemNote.objects.filter(meeting__team=team, meeting__kind=kind,
+                                      item_key__in=keys)
+              .select_related("meeting").order_by("meeting__date", "recorded_at")):
+        latest[n.item_key] = n
+    pending = {k: n for k, n in latest.items() if n.outcome in STEPS}
+    proposing = [n for n in pending.values() if n.outcome == Outcome.PROPOSE_DISCHARGE]
+    if proposing:
+        proposed = list(DischargeProposal.objects.filter(
+            episode__person_id__in=[n.person_id for n in proposing]
+        ).values_list("episode__person_id", "proposed_at"))
+        for n in proposing:
+            if any(pid == n.person_id and at >= n.recorded_at for pid, at in proposed):
+                del pending[n.item_key]
+    return pending
+
+
 def _finish(kind, team, case, today, sections) -> Agenda:
     meeting = Meeting.objects.filter(team=team, kind=kind, date=today).first()
     notes = {n.item_key: n for n in meeting.notes.all()} if meeting else {}
     actions = _open_actions(team, case, today)
-    return Agenda(kind=kind, date=today, sections=sections, notes=notes, actions=actions)
+    pending = _pending(team, kind, sections) if kind == MeetingKind.MDT else {}
+    return Agenda(kind=kind, date=today, sections=sections, notes=notes, actions=actions,
+                  pending=pending)
 
 
 def handover(user, *, team, today: date) -> Agenda:

@@ -7,7 +7,8 @@ add (discussed, decisions, actions) is stored.
 
 from django.db import models
 
-from outreach.records.models import Person
+from outreach.core import limits
+from outreach.records.models import Person, within
 from outreach.teams.models import StaffMember, Team
 
 
@@ -28,6 +29,19 @@ class Meeting(models.Model):
                                                name="one_meeting_a_day")]
 
 
+class Outcome(models.TextChoices):
+    """What an MDT decision does. A decision that accepts, declines or ends care is carried
+    out by the step that does it (the accept, decline or proposal form), which the MDT page
+    opens at once with the decision's words; until that step is done the agenda shows the
+    decision as not carried out."""
+
+    RECORD = "record", "Record the decision"
+    ACCEPT = "accept", "Accept the referral"
+    DECLINE = "decline", "Do not accept the referral"
+    DECIDE_PROPOSAL = "decide_proposal", "Decide the proposed discharge or transfer"
+    PROPOSE_DISCHARGE = "propose_discharge", "Propose a discharge or transfer"
+
+
 class ItemNote(models.Model):
     """What the meeting did with one agenda item: discussed, and any decision in words."""
 
@@ -37,12 +51,14 @@ class ItemNote(models.Model):
                                related_name="+")
     discussed = models.BooleanField(default=True)
     decision = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     recorded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "item_key"],
-                                               name="one_note_per_item")]
+                                               name="one_note_per_item"),
+                       within("decision", limits.MDT_DECISION, "item_decision_length")]
 
 
 class Action(models.Model):

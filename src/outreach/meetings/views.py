@@ -4,15 +4,16 @@ decisions, actions with an owner and a due date that stay on the handover until 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from outreach.audit.services import audit_list, audit_record
 from outreach.meetings import agenda as agendas
 from outreach.meetings import services
 from outreach.meetings.forms import ActionForm, NoteForm
-from outreach.meetings.models import MeetingKind
+from outreach.meetings.models import MeetingKind, Outcome
 from outreach.records import selectors
-from outreach.records.services import StaleEdit
+from outreach.records.services import StaleEdit, ValidationFailed
 from outreach.web.forms import save_form
 
 BUILDERS = {MeetingKind.HANDOVER: agendas.handover, MeetingKind.MDT: agendas.mdt}
@@ -35,7 +36,32 @@ def _staff(request):
     return staff
 
 
-def _page(request, kind: str):
+# How each outcome reads on the MDT page, and for one that opens a step, where it goes.
+OUTCOME_TEXT = {
+    Outcome.ACCEPT: "Accept the referral (opens the accept form)",
+    Outcome.DECLINE: "Do not accept the referral (opens the decline form)",
+    Outcome.DECIDE_PROPOSAL: "Decide the proposal now (opens its decision record)",
+    Outcome.PROPOSE_DISCHARGE: "Propose a discharge or transfer (opens the proposal form)",
+    Outcome.RECORD: "Another decision, or discuss again: record it",
+}
+
+
+def step_url(outcome: str, item_key: str, person_id: int | None, note_id: int) -> str | None:
+    """The page that carries out an MDT decision, with the decision's words carried."""
+    if person_id is None:
+        return None
+    if outcome == Outcome.ACCEPT:
+        return f"{reverse('episode-accept', args=[person_id])}?mdt={note_id}"
+    if outcome == Outcome.DECLINE:
+        return f"{reverse('episode-decline', args=[person_id])}?mdt={note_id}"
+    if outcome == Outcome.PROPOSE_DISCHARGE:
+        return f"{reverse('proposal-new', args=[person_id])}?mdt={note_id}"
+    if outcome == Outcome.DECIDE_PROPOSAL:
+        return reverse("proposal", args=[person_id, int(item_key.split(":")[1])])
+    return None
+
+
+def _page(request, kind: str, refused: dict | None = None):
     staff = _staff(request)
     today = selectors.today()
     agenda = BUILDERS[kind](request.user, team=staff.team, today=today)
@@ -43,8 +69,10 @@ def _page(request, kind: str):
                what=f"{kind} agenda {today}")
     return render(request, "meetings/agenda.jinja", {
         "agenda": agenda, "kind": kind, "page": PAGES[kind], "team": staff.team,
-        "today": today, "nav": PAGES[kind],
-    })
+        "today": today, "nav": PAGES[kind], "refused": refused,
+        "outcomes_for": services.outcomes_for, "outcome_text": OUTCOME_TEXT,
+        "outcome_labels": dict(Outcome.choices), "step_url": step_url,
+    }, status=400 if refused else 200)
 
 
 @login_required
@@ -65,15 +93,33 @@ def _person(request, person_id):
 @login_required
 @require_POST
 def item_note(request, kind: str):
+    """Mark an item discussed, or record the MDT's decision on it. An empty MDT decision is
+    refused (the page again, with the error at the item, nothing marked); a decision that
+    accepts, declines or ends care goes straight on to the form that does it."""
     staff = _staff(request)
     form = NoteForm(request.POST)
-    if not form.is_valid():
+    item_key = request.POST.get("item_key", "")
+    if not item_key:
         return redirect(PAGES[kind])
-    meeting = services.meeting_open(team=staff.team, kind=kind, on=selectors.today(), by=staff)
-    services.item_note(meeting=meeting, item_key=form.cleaned_data["item_key"],
-                       person=_person(request, form.cleaned_data["person"]), by=staff,
-                       request=request, decision=form.cleaned_data["decision"])
-    return redirect(f"/{PAGES[kind]}/#{form.cleaned_data['item_key'].replace(':', '-')}")
+    errors: dict[str, list[str]] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        person = _person(request, data["person"])
+        try:
+            note = services.item_note(
+                team=staff.team, kind=kind, on=selectors.today(), item_key=item_key,
+                person=person, by=staff, request=request, decision=data["decision"],
+                outcome=data["outcome"])
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            step = step_url(note.outcome, item_key, note.person_id, note.pk)
+            return redirect(step or f"/{PAGES[kind]}/#{item_key.replace(':', '-')}")
+    else:
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+    return _page(request, kind, refused={
+        "key": item_key, "errors": errors, "decision": request.POST.get("decision", ""),
+        "outcome": request.POST.get("outcome", "")})
 
 
 def _action_page(request, kind: str, staff, form, person, status=200):

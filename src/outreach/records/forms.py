@@ -1,7 +1,8 @@
 from django import forms
 
+from outreach.core import limits
 from outreach.records.models import ContactMode, ContactOutcome, ContactPlace, ContactWith
-from outreach.web.forms import OneSubmissionForm
+from outreach.web.forms import OneSubmissionForm, text
 
 DNA_LIKE = (ContactOutcome.DID_NOT_ATTEND, ContactOutcome.NO_ACCESS)
 
@@ -24,7 +25,7 @@ class ContactForm(OneSubmissionForm):
     duration_minutes = forms.IntegerField(label="Minutes (optional)", required=False,
                                           min_value=1, max_value=24 * 60, error_messages={
                                               "invalid": "Enter the minutes as a number"})
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    note = text("Note", limits.CONTACT_NOTE)
     planned_visit = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, team_staff=(), **kwargs):
@@ -42,7 +43,7 @@ class PlannedVisitForm(OneSubmissionForm):
     staff = forms.TypedChoiceField(label="Worker", coerce=int)
     place = forms.ChoiceField(label="Where", choices=ContactPlace.choices,
                               widget=forms.RadioSelect)
-    purpose = forms.CharField(label="Purpose (optional)", required=False, max_length=200)
+    purpose = text("Purpose (optional)", limits.SHORT_LABEL, textarea=False)
 
     def __init__(self, *args, team_staff=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,10 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from outreach.core import discharge as discharge_rules
-from outreach.core import eligibility, nhs_number
+from outreach.core import eligibility, limits, nhs_number
 from outreach.records.models import EpisodeStatus, ReferralSource, TransitionKind
 from outreach.records.services import FUTURE_DATE
-from outreach.web.forms import OneSubmissionForm
+from outreach.web.forms import OneSubmissionForm, text
 
 
 def _date(label: str, required_message: str, **kwargs) -> forms.DateField:
@@ -43,12 +43,12 @@ class VersionedForm(OneSubmissionForm):
 
 
 class RegisterForm(OneSubmissionForm):
-    nhs_number = forms.CharField(label="NHS number", max_length=20, error_messages={
+    nhs_number = text("NHS number", 20, textarea=False, required=True, error_messages={
         "required": "Enter the person's NHS number"})
-    given_name = forms.CharField(label="Given name", max_length=100, error_messages={
-        "required": "Enter the person's given name"})
-    family_name = forms.CharField(label="Family name", max_length=100, error_messages={
-        "required": "Enter the person's family name"})
+    given_name = text("Given name", limits.NAME, textarea=False, required=True,
+                      error_messages={"required": "Enter the person's given name"})
+    family_name = text("Family name", limits.NAME, textarea=False, required=True,
+                       error_messages={"required": "Enter the person's family name"})
     date_of_birth = _date("Date of birth", "Enter the person's date of birth")
     referral_date = _date("Date of referral", "Enter the date of the referral")
     referral_source = forms.ChoiceField(
@@ -83,8 +83,8 @@ def _criteria_field(label: str) -> forms.MultipleChoiceField:
 class AcceptForm(NotFutureMixin, VersionedForm):
     not_future = ("assessment_date", "accepted_date")
     criteria = _criteria_field("Which chapter 2 criteria does the person meet?")
-    other_reason = forms.CharField(
-        label="The team's reason in words (optional)", required=False, widget=forms.Textarea)
+    other_reason = text("The team's reason in words (optional)", limits.REASON,
+                        what="The team's reason")
     assessment_date = _date("Date of assessment", "Enter the date of the assessment")
     accepted_date = _date("Date accepted", "Enter the date the team accepted them")
 
@@ -92,9 +92,8 @@ class AcceptForm(NotFutureMixin, VersionedForm):
 class DeclineForm(NotFutureMixin, VersionedForm):
     not_future = ("assessment_date", "decided_on")
     criteria = _criteria_field("Which chapter 2 criteria were found at assessment?")
-    reasons = forms.CharField(
-        label="Why the team is not accepting the referral", widget=forms.Textarea,
-        required=False)
+    reasons = text("Why the team is not accepting the referral", limits.NARRATIVE,
+                   what="The reasons")
     assessment_date = _date("Date of assessment", "Enter the date of the assessment")
     decided_on = _date("Date of the decision", "Enter the date of the decision")
 
@@ -120,7 +119,7 @@ class TransitionForm(NotFutureMixin, VersionedForm):
                              error_messages={"required": "Choose what has changed",
                                              "invalid_choice": "Choose what has changed"})
     on = _date("Date", "Enter the date of the change")
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+    note = text("Note (optional)", limits.CONTACT_NOTE)
 
     def __init__(self, *args, status: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,30 +153,28 @@ class DecisionRecordForm(OneSubmissionForm):
 
     reason = GuardedReasonField(label="Reason", choices=ALLOWED_REASON_CHOICES, required=False,
                                 widget=forms.RadioSelect)
-    rationale = forms.CharField(label="Why the person is being discharged", required=False,
-                                widget=forms.Textarea)
-    relapse_indicators = forms.CharField(
-        label="Their relapse indicators (early warning signs)", required=False,
-        widget=forms.Textarea)
-    known_risks = forms.CharField(
-        label="Known risks if a relapse is not responded to promptly", required=False,
-        widget=forms.Textarea)
-    route_back_in = forms.CharField(
-        label="How the person, their family or GP get back to the team", required=False,
-        widget=forms.Textarea)
+    rationale = text("Why the person is being discharged", limits.DECISION_RECORD,
+                     what="The rationale")
+    relapse_indicators = text("Their relapse indicators (early warning signs)",
+                              limits.DECISION_RECORD, what="The relapse indicators")
+    known_risks = text("Known risks if a relapse is not responded to promptly",
+                       limits.DECISION_RECORD, what="The known risks")
+    route_back_in = text("How the person, their family or GP get back to the team",
+                         limits.DECISION_RECORD, what="The route back in")
     shared_with = forms.MultipleChoiceField(
         label="Who the decision record was shared with", choices=SHARED_WITH_CHOICES,
         required=False, widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose from the list, or enter others below"})
-    shared_with_other = forms.CharField(
-        label="Anyone else it was shared with (optional)", required=False, max_length=500)
-    receiving_team = forms.CharField(
-        label="The team taking over their care", required=False, max_length=200,
-        help_text="For a step-down or transfer: the community mental health team, or the team "
-                  "of the area they have moved to")
-    accepted_by = forms.CharField(
-        label="Who in that team accepted them", required=False, max_length=200,
-        help_text="For a transfer: name and role, for example Dr A Khan, consultant")
+    shared_with_other = text("Anyone else it was shared with (optional)", 500,
+                             textarea=False, what="Others it was shared with")
+    receiving_team = text("The team taking over their care", limits.SHORT_LABEL,
+                          textarea=False, what="The receiving team",
+                          help_text="For a step-down or transfer: the community mental health "
+                                    "team, or the team of the area they have moved to")
+    accepted_by = text("Who in that team accepted them", limits.SHORT_LABEL, textarea=False,
+                       what="Who accepted them",
+                       help_text="For a transfer: name and role, for example Dr A Khan, "
+                                 "consultant")
     accepted_on = _date("Date they accepted", "Enter the date they accepted", required=False)
     died_on = _date("Date of death", "Enter the date of death", required=False)
 
@@ -226,8 +223,8 @@ class ProposalDecisionForm(NotFutureMixin, OneSubmissionForm):
         error_messages={"required": "Choose what the MDT decided",
                         "invalid_choice": "Choose what the MDT decided"})
     mdt_held_on = _date("Date of the MDT", "Enter the date of the MDT that discussed it")
-    note = forms.CharField(label="The MDT's reasons", max_length=2000, widget=forms.Textarea,
-                           error_messages={"required": "Enter the MDT's reasons for its decision"})
+    note = text("The MDT's reasons", limits.MDT_DECISION, required=True,
+                error_messages={"required": "Enter the MDT's reasons for its decision"})
 
 
 class CarryOutForm(NotFutureMixin, VersionedForm):
@@ -239,9 +236,9 @@ class CarryOutForm(NotFutureMixin, VersionedForm):
 
 class AnnualReviewForm(OneSubmissionForm):
     held_on = _date("Date the review was held", "Enter the date the review was held")
-    agencies = forms.CharField(label="Who took part", widget=forms.Textarea, required=False)
-    outcome = forms.CharField(label="What the review found and agreed", widget=forms.Textarea,
-                              required=False)
+    agencies = text("Who took part", limits.PERSON_DETAIL)
+    outcome = text("What the review found and agreed", limits.NARRATIVE,
+                   what="What the review found")
 
 
 class KeyWorkerForm(NotFutureMixin, OneSubmissionForm):

@@ -2,11 +2,10 @@
 
 from django import forms
 
+from outreach.core import limits
 from outreach.records.forms_episode import NotFutureMixin, _date
 from outreach.records.models import ReferralSource
-from outreach.web.forms import OneSubmissionForm
-
-NOTE_MAX = 2000
+from outreach.web.forms import OneSubmissionForm, text
 
 
 class ReReferForm(NotFutureMixin, OneSubmissionForm):
@@ -18,10 +17,8 @@ class ReReferForm(NotFutureMixin, OneSubmissionForm):
         error_messages={"required": "Choose who referred them"})
     key_worker = forms.TypedChoiceField(label="Key worker", coerce=int, error_messages={
         "required": "Choose the key worker", "invalid_choice": "Choose someone on your team"})
-    note = forms.CharField(
-        label="What brings them back (optional)", required=False, max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}), error_messages={
-            "max_length": f"Keep what brings them back to {NOTE_MAX} characters or fewer"})
+    note = text("What brings them back (optional)", limits.CONTACT_NOTE,
+                what="What brings them back")
 
     def __init__(self, *args, team_staff=(), **kwargs):
         super().__init__(*args, **kwargs)

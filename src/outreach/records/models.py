@@ -6,7 +6,10 @@ Rows that a form can edit carry a `version`, so a stale edit is refused (service
 """
 
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
+from outreach.core import limits
 from outreach.core.discharge import DischargeReason
 from outreach.core.equality import ETHNIC_CATEGORIES, SEXES
 from outreach.core.nhs_number import is_valid as nhs_number_is_valid
@@ -20,6 +23,20 @@ def validate_nhs_number(value: str) -> None:
         raise ValidationError("Enter a valid 10-digit NHS number (its check digit is wrong)")
 
 
+def within(field: str, limit: int, name: str) -> models.CheckConstraint:
+    """The database refuses a text longer than its core.limits limit, whatever wrote it."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+def not_before_1900(field: str, name: str) -> models.CheckConstraint:
+    """No date in the record before 1900 (core.limits.EARLIEST); an empty one is allowed."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": limits.EARLIEST}),
+        name=name,
+    )
+
+
 class ContactMeans(models.TextChoices):
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text message"
@@ -31,9 +48,9 @@ class ContactMeans(models.TextChoices):
 
 class Person(models.Model):
     nhs_number = models.CharField(max_length=10, unique=True, validators=[validate_nhs_number])
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True)
+    given_name = models.CharField(max_length=limits.NAME)
+    family_name = models.CharField(max_length=limits.NAME)
+    preferred_name = models.CharField(max_length=limits.NAME, blank=True)
     date_of_birth = models.DateField()
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -63,6 +80,13 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        constraints = [
+            within("given_name", limits.NAME, "person_given_name_length"),
+            within("family_name", limits.NAME, "person_family_name_length"),
+            within("preferred_name", limits.NAME, "person_preferred_name_length"),
+            within("address", limits.ADDRESS, "person_address_length"),
+            not_before_1900("date_of_birth", "person_born_from_1900"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -126,6 +150,19 @@ class Episode(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="discharged") | models.Q(discharged_date__isnull=False),
                 name="discharged_episode_has_date",
+            ),
+            not_before_1900("referral_date", "episode_referred_from_1900"),
+            # An episode ends on or after it began: acceptance, else the referral.
+            models.CheckConstraint(
+                condition=models.Q(discharged_date__isnull=True)
+                | models.Q(discharged_date__gte=models.F("referral_date")),
+                name="episode_discharged_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discharged_date__isnull=True)
+                | models.Q(accepted_date__isnull=True)
+                | models.Q(discharged_date__gte=models.F("accepted_date")),
+                name="episode_discharged_after_acceptance",
             ),
         ]
 
@@ -283,6 +320,10 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "-time", "-id"]
+        constraints = [
+            within("note", limits.CONTACT_NOTE, "contact_note_length"),
+            not_before_1900("date", "contact_date_from_1900"),
+        ]
         indexes = [
             # The engagement ladder's two questions (last successful contact, this week's) and
             # the caseload's last contact: each an index range scan per person, newest first.
@@ -346,6 +387,13 @@ class DischargeDecision(models.Model):
     engaged = models.BooleanField(null=True)
     evidence = models.JSONField(default=dict)
 
+    class Meta:
+        constraints = [
+            *(within(f, limits.DECISION_RECORD, f"discharge_{f}_length")
+              for f in ("rationale", "relapse_indicators", "known_risks", "route_back_in")),
+            not_before_1900("date", "discharge_date_from_1900"),
+        ]
+
 
 class RefusedDischarge(models.Model):
     """A discharge the guard refused; counted by governance (target: none attempted)."""
@@ -394,7 +442,7 @@ class PlannedVisit(models.Model):
     date = models.DateField()
     time = models.TimeField(null=True, blank=True)
     place = models.CharField(max_length=20, choices=ContactPlace.choices)
-    purpose = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=limits.SHORT_LABEL, blank=True)
     status = models.CharField(max_length=20, choices=VisitStatus.choices,
                               default=VisitStatus.PLANNED)
     contact = models.OneToOneField(Contact, null=True, blank=True, on_delete=models.PROTECT,
@@ -408,6 +456,10 @@ class PlannedVisit(models.Model):
 
     class Meta:
         ordering = ["date", "time", "id"]
+        constraints = [
+            within("purpose", limits.SHORT_LABEL, "visit_purpose_length"),
+            not_before_1900("date", "visit_date_from_1900"),
+        ]
         indexes = [models.Index(fields=["person", "status", "date"]),
                    models.Index(fields=["staff", "date"])]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.core import discharge as discharge_rules
-from outreach.core import eligibility
+from outreach.core import eligibility, limits
 from outreach.core.nhs_number import InvalidNHSNumber
 from outreach.core.nhs_number import validate as validate_nhs_number
 from outreach.records.models import (
@@ -46,7 +46,6 @@ STALE_EDIT = (
 NOT_OPEN = "This person has no open episode with the team."
 REASON_REQUIRED = "Say why you are correcting this entry."
 FUTURE_DATE = "The date cannot be in the future."
-DISCHARGE_BEFORE_ACCEPTANCE = "The discharge cannot be before the person was accepted."
 
 
 class ValidationFailed(Exception):
@@ -66,6 +65,43 @@ class DischargeRefused(Exception):
 
 def _errors(**pairs: str) -> dict[str, list[str]]:
     return {k: [v] for k, v in pairs.items() if v}
+
+
+def _add(errors: dict, name: str, problems: list[str]) -> None:
+    for message in problems:
+        errors.setdefault(name, []).append(message)
+
+
+# Free text of a person's record: the limit of each field and its name in a message.
+PERSON_TEXT = {
+    "given_name": (limits.NAME, "Given name"), "family_name": (limits.NAME, "Family name"),
+    "preferred_name": (limits.NAME, "Preferred name"), "address": (limits.ADDRESS, "Address"),
+    "postcode": (limits.POSTCODE, "Postcode"), "phone": (limits.PHONE, "Phone number"),
+    "language": (limits.LANGUAGE, "Language"),
+    "preferred_places": (limits.PERSON_DETAIL, "Preferred places"),
+    "accessibility_needs": (limits.PERSON_DETAIL, "Accessibility needs"),
+}
+CONTACT_TEXT = {"note": (limits.CONTACT_NOTE, "Note")}
+DECISION_TEXT = {
+    "rationale": (limits.DECISION_RECORD, "Why the person is being discharged"),
+    "relapse_indicators": (limits.DECISION_RECORD, "Their relapse indicators"),
+    "known_risks": (limits.DECISION_RECORD, "Known risks"),
+    "route_back_in": (limits.DECISION_RECORD, "How they get back to the team"),
+}
+
+
+def text_errors(spec: dict[str, tuple[int, str]], values: dict) -> dict[str, list[str]]:
+    """Each named text over its limit (core.limits), as field errors."""
+    errors: dict[str, list[str]] = {}
+    for name, (limit, label) in spec.items():
+        _add(errors, name, limits.text_problems(values.get(name), limit, label))
+    return errors
+
+
+def visit_ahead_weeks() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "OUTREACH_VISIT_AHEAD_WEEKS", limits.VISIT_AHEAD_WEEKS)
 
 
 def _check_choice(errors: dict, name: str, value: str, choices) -> None:
@@ -110,6 +146,12 @@ def person_create(
         errors["date_of_birth"] = [FUTURE_DATE]
     if referral_date > timezone.localdate():
         errors["referral_date"] = [FUTURE_DATE]
+    _add(errors, "date_of_birth", limits.birth_problems(
+        date_of_birth, today=timezone.localdate(), referred=referral_date))
+    _add(errors, "referral_date", limits.date_problems(referral_date))
+    for name, problems in text_errors(PERSON_TEXT, {
+            "given_name": given_name, "family_name": family_name, **details}).items():
+        _add(errors, name, problems)
     key_worker = key_worker or by
     if key_worker.team_id != by.team_id:
         errors["key_worker"] = ["The key worker must be on your team."]
@@ -147,6 +189,17 @@ def person_amend(
             changes["nhs_number"] = validate_nhs_number(changes["nhs_number"])
         except InvalidNHSNumber as exc:
             raise ValidationFailed(_errors(nhs_number=str(exc))) from exc
+    errors = text_errors(PERSON_TEXT, changes)
+    if "date_of_birth" in changes:
+        born = changes["date_of_birth"]
+        if born > timezone.localdate():
+            errors["date_of_birth"] = [FUTURE_DATE]
+        _add(errors, "date_of_birth", limits.birth_problems(born, today=timezone.localdate()))
+    for name in ("given_name", "family_name"):
+        if name in changes and not str(changes[name] or "").strip():
+            errors.setdefault(name, []).append("Enter the person's " + name.replace("_", " "))
+    if errors:
+        raise ValidationFailed(errors)
     _bump_version(Person, person.pk, expected_version)
     person.refresh_from_db()
     _apply_amendment(person, person, changes, reason, by)
@@ -193,6 +246,9 @@ def contact_log(
         errors["person"] = [NOT_OPEN]
     if date > timezone.localdate():
         errors["date"] = [FUTURE_DATE]
+    _add(errors, "date", limits.event_problems(
+        date, born=person.date_of_birth, referred=episode and episode.referral_date))
+    errors |= text_errors(CONTACT_TEXT, {"note": note})
     _check_choice(errors, "outcome", outcome, ContactOutcome)
     _check_choice(errors, "mode", mode, ContactMode)
     _check_choice(errors, "place", place, ContactPlace)
@@ -230,6 +286,16 @@ def contact_amend(
 ) -> Contact:
     if not reason.strip():
         raise ValidationFailed(_errors(reason=REASON_REQUIRED))
+    errors = text_errors({**CONTACT_TEXT, "reason": (limits.REASON, "Reason")},
+                         {**changes, "reason": reason})
+    if "date" in changes:
+        if changes["date"] > timezone.localdate():
+            errors["date"] = [FUTURE_DATE]
+        _add(errors, "date", limits.event_problems(
+            changes["date"], born=contact.person.date_of_birth,
+            referred=contact.episode.referral_date))
+    if errors:
+        raise ValidationFailed(errors)
     _bump_version(Contact, contact.pk, expected_version)
     contact.refresh_from_db()
     _apply_amendment(contact.person, contact, changes, reason, by)
@@ -259,6 +325,12 @@ def episode_accept(
         raise ValidationFailed({"criteria": list(check.problems)})
     if accepted_date < assessment_date:
         raise ValidationFailed(_errors(accepted_date="Acceptance cannot be before assessment."))
+    errors = text_errors({"other_reason": (limits.REASON, "The team's reason")},
+                         {"other_reason": other_reason})
+    _add(errors, "assessment_date", limits.event_problems(
+        assessment_date, born=None, referred=episode.referral_date))
+    if errors:
+        raise ValidationFailed(errors)
     _bump_version(Episode, episode.pk, expected_version)
     Episode.objects.filter(pk=episode.pk).update(
         assessment_date=assessment_date, accepted_date=accepted_date, criteria=sorted(criteria),
@@ -285,6 +357,10 @@ def episode_transition(
         raise ValidationFailed(_errors(kind="Use discharge for leaving the team."))
     if not episode.is_open or episode.status == EpisodeStatus.REFERRED:
         raise ValidationFailed(_errors(kind="Only an accepted episode can change like this."))
+    errors = text_errors({"note": (limits.CONTACT_NOTE, "Note")}, {"note": note})
+    _add(errors, "on", limits.event_problems(on, born=None, referred=episode.referral_date))
+    if errors:
+        raise ValidationFailed(errors)
     status = STATUS_AFTER[TransitionKind(kind)]
     _bump_version(Episode, episode.pk, expected_version)
     Episode.objects.filter(pk=episode.pk).update(status=status)
@@ -358,7 +434,11 @@ def carer_add(*, person: Person, by: StaffMember, request, name: str, relationsh
     errors = _errors(
         name="" if name.strip() else "Enter the carer's name.",
         relationship="" if relationship.strip() else "Say how they are related to the person.",
-    )
+    ) | text_errors({
+        "name": (limits.NAME, "Name"), "relationship": (limits.SHORT_LABEL, "Relationship"),
+        "phone": (limits.PHONE, "Phone number"),
+        "may_be_told": (limits.PERSON_DETAIL, "What they may be told"),
+    }, {"name": name, "relationship": relationship, "phone": phone, "may_be_told": may_be_told})
     if errors:
         raise ValidationFailed(errors)
     carer = Carer.objects.create(
@@ -385,6 +465,16 @@ def visit_plan(*, person: Person, episode: Episode | None, by: StaffMember, requ
         errors["person"] = [NOT_OPEN]
     if date < timezone.localdate():
         errors["date"] = ["A visit cannot be planned in the past. Log a contact instead."]
+    _add(errors, "date", limits.visit_problems(date, today=timezone.localdate(),
+                                                ahead_weeks=visit_ahead_weeks()))
+    _add(errors, "date", limits.event_problems(
+        date, born=person.date_of_birth, referred=episode and episode.referral_date))
+    _add(errors, "staff", limits.worker_away_problems(
+        date, name=staff.name, absences=_absences(staff, date)))
+    if second_staff is not None:
+        _add(errors, "second_staff", limits.worker_away_problems(
+            date, name=second_staff.name, absences=_absences(second_staff, date)))
+    _add(errors, "purpose", limits.text_problems(purpose, limits.SHORT_LABEL, "Purpose"))
     _check_choice(errors, "place", place, ContactPlace)
     if errors:
         raise ValidationFailed(errors)
@@ -396,3 +486,8 @@ def visit_plan(*, person: Person, episode: Episode | None, by: StaffMember, requ
     audit_record(request=request, person_id=person.pk, action=AuditAction.CREATE,
                  what=f"visit planned {date} with {staff.name}")
     return visit
+
+
+def _absences(staff: StaffMember, on: date) -> list[limits.Away]:
+    return [limits.Away(a.start, a.end, a.get_kind_display())
+            for a in staff.absences.filter(start__lte=on, end__gte=on)]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_record
 from outreach.core import discharge as discharge_rules
-from outreach.core import eligibility
+from outreach.core import eligibility, limits
 from outreach.core.discharge import Evidence
 from outreach.records.engagement import evidence_for
 from outreach.records.models import (
@@ -37,13 +37,14 @@ from outreach.records.models import (
 )
 from outreach.records.selectors import KnownNumber, known_number
 from outreach.records.services import (
-    DISCHARGE_BEFORE_ACCEPTANCE,
+    DECISION_TEXT,
     DISCHARGE_KINDS,
     FUTURE_DATE,
     NOT_OPEN,
     DischargeRefused,
     ValidationFailed,
     _bump_version,
+    text_errors,
 )
 from outreach.teams.models import Role, StaffMember
 
@@ -105,6 +106,12 @@ def episode_decline(
     _not_future(errors, "decided_on", decided_on)
     if decided_on < assessment_date:
         errors.setdefault("decided_on", []).append(DECIDED_BEFORE_ASSESSMENT)
+    for name, problems in text_errors({"reasons": (limits.NARRATIVE, "Reasons")},
+                                      {"reasons": reasons}).items():
+        errors.setdefault(name, []).extend(problems)
+    for message in limits.event_problems(assessment_date, born=None,
+                                         referred=episode.referral_date):
+        errors.setdefault("assessment_date", []).append(message)
     if errors:
         raise ValidationFailed(errors)
     _bump_version(Episode, episode.pk, expected_version)
@@ -128,6 +135,10 @@ def episode_decline(
 
 
 NO_HANDOVER = discharge_rules.Handover()
+HANDOVER_TEXT = {
+    "receiving_team": (limits.SHORT_LABEL, "The receiving team"),
+    "accepted_by": (limits.SHORT_LABEL, "Who accepted them"),
+}
 
 
 def _refuse(*, episode: Episode, by: StaffMember, request, reason: str,
@@ -180,6 +191,11 @@ def discharge_propose(
     if episode.proposals.filter(decided="").exists() or episode.proposals.filter(
             decided=PROPOSAL_AGREED, carried_out__isnull=True).exists():
         raise ValidationFailed({"episode": [PROPOSAL_WAITING]})
+    if too_long := text_errors({**DECISION_TEXT, **HANDOVER_TEXT}, {
+            "rationale": rationale, "relapse_indicators": relapse_indicators,
+            "known_risks": known_risks, "route_back_in": route_back_in,
+            "receiving_team": receiving_team, "accepted_by": accepted_by}):
+        raise ValidationFailed(too_long)
     shared = tuple(s.strip() for s in shared_with if s.strip())
     record = discharge_rules.DecisionRecord(
         rationale=rationale, relapse_indicators=relapse_indicators, known_risks=known_risks,
@@ -280,17 +296,19 @@ def proposal_carry_out(
     _not_future(errors, "on", on)
     if proposal.decided_on and on < proposal.decided_on:
         errors.setdefault("on", []).append(BEFORE_MDT_DECISION)
+    episode = Episode.objects.select_related("person").get(pk=proposal.episode_id)
+    # A date before acceptance is a slip, not an attempt the guard refused: not counted.
+    if slip := limits.discharge_problems(on, referred=episode.referral_date,
+                                         accepted=episode.accepted_date):
+        errors.setdefault("on", []).extend(slip)
     if errors:
         raise ValidationFailed(errors)
-    episode = Episode.objects.select_related("person").get(pk=proposal.episode_id)
     record, handover = _proposal_parts(proposal)
     reason = proposal.reason
     problems, found = end_check(episode=episode, reason=reason, record=record, on=on,
                                 handover=handover, died_on=proposal.died_on)
     if not episode.is_open:
         problems.setdefault("episode", []).append(NOT_OPEN)
-    if episode.accepted_date and on < episode.accepted_date:
-        problems.setdefault("on", []).append(DISCHARGE_BEFORE_ACCEPTANCE)
     if problems:
         _refuse(episode=episode, by=by, request=request, reason=reason, problems=problems,
                 what="discharge refused")
@@ -332,6 +350,13 @@ def annual_review_record(
         errors["agencies"] = [AGENCIES_REQUIRED]
     if not outcome.strip():
         errors["outcome"] = [OUTCOME_REQUIRED]
+    for name, problems in text_errors({
+            "agencies": (limits.PERSON_DETAIL, "Who took part"),
+            "outcome": (limits.NARRATIVE, "What the review found")},
+            {"agencies": agencies, "outcome": outcome}).items():
+        errors.setdefault(name, []).extend(problems)
+    for message in limits.date_problems(held_on):
+        errors.setdefault("held_on", []).append(message)
     if episode.annual_reviews.filter(held_on=held_on).exists():
         errors.setdefault("held_on", []).append(REVIEW_ALREADY_RECORDED)
     if errors:

@@ -1,6 +1,7 @@
 from django import forms
 
-from outreach.web.forms import OneSubmissionForm
+from outreach.core import limits
+from outreach.web.forms import DatesFrom1900, OneSubmissionForm, text
 
 
 def _date(label: str, required: bool = True, required_message: str = "") -> forms.DateField:
@@ -13,8 +14,7 @@ class TrainingForm(OneSubmissionForm):
         "required": "Choose the competency", "invalid_choice": "Choose a competency"})
     completed_on = _date("Date completed", required_message="Enter the date it was completed")
     expires_on = _date("Expiry date (optional)", required=False)
-    provider = forms.CharField(label="Course or provider (optional)", required=False,
-                               max_length=200)
+    provider = text("Course or provider (optional)", limits.SHORT_LABEL, textarea=False)
 
     def __init__(self, *args, competencies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,17 +22,17 @@ class TrainingForm(OneSubmissionForm):
             (c.pk, c.title) for c in competencies]
 
 
-class AmendForm(forms.Form):
+class AmendForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
     completed_on = _date("Date completed", required_message="Enter the date it was completed")
     expires_on = _date("Expiry date (leave blank if it does not expire)", required=False)
-    provider = forms.CharField(label="Course or provider (optional)", required=False,
-                               max_length=200)
-    reason = forms.CharField(label="Why is it being changed?", widget=forms.Textarea,
-                             error_messages={"required": "Say why the record is being changed"})
+    provider = text("Course or provider (optional)", limits.SHORT_LABEL, textarea=False)
+    reason = text("Why is it being changed?", limits.REASON, required=True, what="The reason",
+                  error_messages={"required": "Say why the record is being changed"})
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(DatesFrom1900):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="Why was it entered in error?", widget=forms.Textarea,
-                             error_messages={"required": "Say why the record is withdrawn"})
+    reason = text("Why was it entered in error?", limits.REASON, required=True,
+                  what="The reason",
+                  error_messages={"required": "Say why the record is withdrawn"})

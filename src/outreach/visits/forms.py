@@ -1,7 +1,7 @@
 from django import forms
 
 from outreach.records.selectors import today
-from outreach.web.forms import OneSubmissionForm
+from outreach.web.forms import DatesFrom1900, OneSubmissionForm
 
 REPLAN_KINDS = [
     ("no_access", "A visit found nobody in: try again later"),
@@ -15,7 +15,7 @@ class PlanWeekForm(OneSubmissionForm):
         "required": "Enter the first day to plan", "invalid": "Enter a real date"})
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(DatesFrom1900):
     date = forms.DateField(label="Day", error_messages={
         "required": "Enter the day of the visit", "invalid": "Enter a real date"})
     time = forms.TimeField(label="Time", error_messages={

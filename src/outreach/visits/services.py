@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from outreach.audit.models import AuditAction
 from outreach.audit.services import audit_list, audit_record
+from outreach.core import limits
 from outreach.planning import CrisisVisit, NoAccess, VisitKind, WorkerOffSick, plan_week, replan
 from outreach.records.models import ContactPlace, PlannedVisit, VisitStatus
-from outreach.records.services import StaleEdit, ValidationFailed
+from outreach.records.services import StaleEdit, ValidationFailed, visit_ahead_weeks
 from outreach.teams.models import StaffMember, Team
 from outreach.visits import bridge, selectors
 from outreach.visits.bridge import day_text, hhmm
@@ -243,6 +244,9 @@ def check_slot(visit: PlannedVisit, slot: Slot, *, minutes: int,
 
     if slot.day < selectors.today():
         add("date", "A visit cannot be moved into the past.")
+    for message in limits.visit_problems(slot.day, today=selectors.today(),
+                                         ahead_weeks=visit_ahead_weeks()):
+        add("date", message)
     if slot.second is not None and slot.second.pk == slot.staff.pk:
         add("second_staff", "The second worker must be someone else.")
     if two_staff and slot.second is None:

@@ -23,13 +23,49 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from outreach.core import limits
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
 
 HANDLED = "outreach.handled_submissions"
 HANDLED_KEEP = 100
 
 
-class OneSubmissionForm(forms.Form):
+def text(label: str, limit: int, *, textarea: bool = True, required: bool = False,
+         what: str | None = None, error_messages: dict | None = None,
+         **kwargs) -> forms.CharField:
+    """Free text held to its core.limits limit, refused NHS.UK style ("Note must be 5,000
+    characters or fewer"); `what` names it in that message when the label is a question.
+    The limit is not put in a maxlength attribute: a browser would cut a pasted note short
+    without saying so."""
+    return forms.CharField(
+        label=label, max_length=limit, required=required,
+        widget=forms.Textarea if textarea else forms.TextInput,
+        error_messages={"max_length": limits.too_long(what or label, limit),
+                        **(error_messages or {})},
+        **kwargs,
+    )
+
+
+def limit_messages(field: forms.CharField, what: str) -> forms.CharField:
+    """The NHS.UK message for a field whose max_length was set elsewhere."""
+    field.error_messages["max_length"] = limits.too_long(what, field.max_length)
+    return field
+
+
+class DatesFrom1900(forms.Form):
+    """No date before 1900 in a form (core.limits): a year typed as 1800 is a slip."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field, forms.DateField) and value is not None:
+                for message in limits.date_problems(value):
+                    self.add_error(name, message)
+        return cleaned
+
+
+class OneSubmissionForm(DatesFrom1900):
     """Carries a one-time key so that a form submitted twice creates one entry."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -84,6 +84,14 @@ def _overview(person, saved: str | None = None) -> str:
 
 
 
+def _mdt_words(request, staff, person, outcome: str) -> str:
+    """The MDT decision that opened this form (?mdt=<note>), its words carried onto it."""
+    from outreach.meetings.services import carried_decision
+
+    return carried_decision(team=staff.team, person=person, note_id=request.GET.get("mdt"),
+                            outcome=outcome)
+
+
 def _version(form) -> int:
     return form.cleaned_data.get("version") or 0
 
@@ -187,7 +195,8 @@ def accept(request, person_id: int):
     else:
         form = AcceptForm(initial={"version": episode.version, "criteria": episode.criteria,
                                    "assessment_date": episode.assessment_date or selectors.today(),
-                                   "accepted_date": selectors.today()})
+                                   "accepted_date": selectors.today(),
+                                   "other_reason": _mdt_words(request, staff, person, "accept")})
     _read(request, person, "accept referral form")
     return render(request, "records/episode_accept.jinja",
                   {"person": person, "episode": episode, "form": form, "nav": "caseload"})
@@ -219,7 +228,8 @@ def decline(request, person_id: int):
     else:
         form = DeclineForm(initial={"version": episode.version, "criteria": episode.criteria,
                                     "assessment_date": episode.assessment_date or selectors.today(),
-                                    "decided_on": selectors.today()})
+                                    "decided_on": selectors.today(),
+                                    "reasons": _mdt_words(request, staff, person, "decline")})
     _read(request, person, "decline referral form")
     return render(request, "records/episode_decline.jinja",
                   {"person": person, "episode": episode, "form": form, "nav": "caseload"})
@@ -330,6 +340,7 @@ def proposal_new(request, person_id: int):
         prefill = discharge_prefill(person)
         form = ProposalForm(initial={
             "reason": _allowed_reason(request.GET.get("reason")),
+            "rationale": _mdt_words(request, staff, person, "propose_discharge"),
             "relapse_indicators": prefill.relapse_indicators,
             "known_risks": prefill.known_risks,
         })
