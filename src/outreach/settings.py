@@ -174,6 +174,12 @@ OUTREACH_FLAGS = {
     "police_contact_days": 28,
     "legal_notice_days": 28,
 }
+# Who runs this service: named in every page's footer (docs/configuration.md).
+OUTREACH_ORGANISATION = os.environ.get("OUTREACH_ORGANISATION", "").strip()
+# The NHS logo in the header, only where the organisation running the service is entitled to
+# use it (an NHS organisation, under the NHS identity guidelines). Off unless set to 1;
+# `make run` turns it on for the local demo. Without it the header names the service in text.
+OUTREACH_NHS_BRANDING = os.environ.get("OUTREACH_NHS_BRANDING", "") == "1"
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {
