@@ -15,6 +15,7 @@ from outreach.clinical.models import LIFE_DOMAINS, TREATMENT_ASPECTS, DialogItem
 from outreach.clinical.views import present
 from outreach.clinical.views.common import adding_row, one, scope, show, status_of, submit, today
 from outreach.clinical.views.kinds import Kind, kind_or_404
+from outreach.records.selectors import current_episode, team_clinicians
 from outreach.records.services import ValidationFailed
 
 # What the history page reads with each kind, so that it makes a fixed number of queries.
@@ -23,7 +24,7 @@ RELATED = {
     "relapse-signature": (("recorded_by",), ("signs",)),
     "social-circumstances": (("recorded_by",), ("substance_use",)),
     "carer-contact": (("recorded_by", "carer", "followed_up_by"), ()),
-    "depot": (("recorded_by",), ("doses",)),
+    "depot": (("recorded_by",), ("doses", "doses__given_by")),
 }
 
 
@@ -38,9 +39,17 @@ def history_url(person, kind: Kind) -> str:
     return reverse("clinical-history", args=[person.pk, kind.slug])
 
 
+def givers(person) -> list:
+    """Who may be named as having given a depot dose: the clinicians of the person's team."""
+    episode = current_episode(person)
+    return team_clinicians(episode.team) if episode is not None else []
+
+
 def _form_kwargs(kind: Kind, person) -> dict:
     if kind.slug == "carer-contact":
         return {"carers": list(person.carers.order_by("-is_main_carer", "name", "id"))}
+    if kind.slug == "depot-dose":
+        return {"givers": givers(person)}
     return {}
 
 
