@@ -680,6 +680,7 @@ class DoseForm(GiversMixin, EntryForm):
     batch = batch_field()
     note = text_field("Note (optional)")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ("outcome", "due_on", "given_on", "given_by", "site", "same_site", "batch")
 
     def __init__(self, *args, last_given=None, **kwargs):
         """`last_given`: the depot's last dose given, whose site the hint names; the box
@@ -715,6 +716,7 @@ class DoseAmendForm(AmendMixin, GiversMixin, EntryForm):
     batch = batch_field()
     note = text_field("Note (optional)")
     AMENDS = services.DOSE_FIELDS
+    field_order = ("outcome", "due_on", "given_on", "given_by", "site", "batch")
 
     def values(self) -> dict[str, Any]:
         data = super().values()

@@ -160,7 +160,7 @@ def _outcomes_since(case: _Caseload, since: date, today: date) -> Section:
 
 def _last_site(site: str) -> str:
     """Where the last dose went, so that whoever gives the next one rotates the site."""
-    return f". Last given in the {depots.site_label(site)}" if site else ""
+    return f". Last given in the {depots.site_label(site)}." if site else ""
 
 
 def _deadlines(case: _Caseload, today: date) -> Section:
