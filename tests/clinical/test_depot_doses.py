@@ -210,3 +210,23 @@ def test_the_handover_names_the_last_site_of_a_depot_due(person, practitioner, d
                          changes={"next_due": today()})
     page = html(login(manager).get("/handover/"))
     assert "Zuclopenthixol 200 mg. Last given in the left thigh" in page
+
+
+def test_a_dose_given_by_someone_who_has_left_can_still_be_corrected(person, practitioner,
+                                                                    nurse, depot):
+    """The correction form keeps the giver who has since left as a choice, so correcting the
+    batch does not make anyone re-name who gave it."""
+    dose = give(depot, practitioner, given_by=nurse, batch="AB1")
+    nurse.left = days_ago(1)
+    nurse.save()
+    client = login(practitioner)
+    url = record_url(person, f"depot-dose/{dose.pk}/amend/")
+    form = html(client.get(url))
+    assert re.search(rf'<option value="{nurse.pk}" selected', form)
+    response = client.post(url, {
+        "submission_key": "amend-left", "outcome": "given", "due_on": iso(dose.due_on),
+        "given_on": iso(dose.given_on), "given_by": nurse.pk, "site": dose.site,
+        "batch": "ab2", "note": "", "reason": "Wrong box read", "expected_version": 1})
+    assert response.status_code == 302, html(response)[-3000:]
+    dose.refresh_from_db()
+    assert dose.batch == "AB2" and dose.given_by == nurse

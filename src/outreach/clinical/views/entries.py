@@ -17,6 +17,7 @@ from outreach.clinical.views.common import adding_row, one, scope, show, status_
 from outreach.clinical.views.kinds import Kind, kind_or_404
 from outreach.records.selectors import current_episode, team_clinicians
 from outreach.records.services import ValidationFailed
+from outreach.teams.models import StaffMember
 
 # What the history page reads with each kind, so that it makes a fixed number of queries.
 RELATED = {
@@ -49,7 +50,10 @@ def _form_kwargs(kind: Kind, person) -> dict:
     if kind.slug == "carer-contact":
         return {"carers": list(person.carers.order_by("-is_main_carer", "name", "id"))}
     if kind.slug == "depot-dose":
-        return {"givers": givers(person)}
+        # A correction keeps who gave a dose a choice even if they have left the team since.
+        past = StaffMember.objects.filter(pk__in=person.depot_doses.exclude(
+            given_by=None).values("given_by"))
+        return {"givers": list({s.pk: s for s in [*past, *givers(person)]}.values())}
     return {}
 
 
