@@ -230,3 +230,17 @@ def test_a_dose_given_by_someone_who_has_left_can_still_be_corrected(person, pra
     assert response.status_code == 302, html(response)[-3000:]
     dose.refresh_from_db()
     assert dose.batch == "AB2" and dose.given_by == nurse
+
+
+def test_a_dose_corrected_to_refused_drops_its_site_batch_and_giver(person, practitioner,
+                                                                    depot):
+    """A browser cannot untick a radio: correcting a dose to 'refused' clears the site, the
+    batch and the giver with it, instead of refusing the correction."""
+    dose = give(depot, practitioner, given_on=days_ago(0))
+    response = login(practitioner).post(record_url(person, f"depot-dose/{dose.pk}/amend/"), {
+        "submission_key": "amend-refused", "outcome": "refused", "due_on": iso(dose.due_on),
+        "given_on": "", "given_by": practitioner.pk, "site": dose.site, "batch": dose.batch,
+        "note": "", "reason": "Refused, not given", "expected_version": 1})
+    assert response.status_code == 302, html(response)[-3000:]
+    dose.refresh_from_db()
+    assert (dose.outcome, dose.site, dose.batch, dose.given_by) == ("refused", "", "", None)

@@ -721,6 +721,10 @@ class DoseAmendForm(AmendMixin, GiversMixin, EntryForm):
     def values(self) -> dict[str, Any]:
         data = super().values()
         data["batch"] = depots.normal_batch(data.get("batch"))
+        if data.get("outcome") in (DoseOutcome.REFUSED, DoseOutcome.MISSED):
+            # Corrected to a dose not given: a chosen site cannot be unticked in a browser,
+            # so who, where and which batch go with the correction.
+            data.update(given_by=None, site="", batch="")
         return data
 
 
