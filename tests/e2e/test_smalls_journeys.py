@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible as axe_check
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +29,16 @@ def shot(page: Page, name: str, part=None, *, full: bool = False) -> None:
             part.screenshot(path=path)
         else:
             page.screenshot(path=path, full_page=full)
+
+
+def assert_accessible(page: Page) -> None:
+    """axe once the page has settled: the NHS.UK header's script moves navigation items into
+    its "More" menu as the page loads, and axe caught mid-move reported their contrast (once,
+    in a full run on a loaded machine)."""
+    page.wait_for_load_state("load")
+    # Its resize observer moves them in an animation frame: let two frames pass.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    axe_check(page)
 
 
 def _day(d: date) -> str:
