@@ -25,9 +25,13 @@ migrate: install
 demo: migrate
 	$(RUN) outreach demo
 
+# The local demo shows the NHS logo and names a demonstration organisation; a deployment
+# sets its own in the environment (docs/configuration.md), and these give way to it.
 serve:
 	$(RUN) outreach collectstatic --noinput --verbosity 0
 	@echo "outreach is at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	OUTREACH_NHS_BRANDING="$${OUTREACH_NHS_BRANDING:-1}" \
+	OUTREACH_ORGANISATION="$${OUTREACH_ORGANISATION:-a demonstration NHS trust (synthetic data)}" \
 	$(RUN) outreach runserver 127.0.0.1:$(PORT) --noreload
 
 run: demo serve

@@ -188,6 +188,12 @@ if OUTREACH_CRISIS_DISCHARGED_DAYS < 0:
     raise ValueError("OUTREACH_CRISIS_DISCHARGED_DAYS must be 0 or more")
 # How far ahead a visit may be planned (core.limits.VISIT_AHEAD_WEEKS; docs/configuration.md).
 OUTREACH_VISIT_AHEAD_WEEKS = 26
+# Who runs this service: named in every page's footer (docs/configuration.md).
+OUTREACH_ORGANISATION = os.environ.get("OUTREACH_ORGANISATION", "").strip()
+# The NHS logo in the header, only where the organisation running the service is entitled to
+# use it (an NHS organisation, under the NHS identity guidelines). Off unless set to 1;
+# `make run` turns it on for the local demo. Without it the header names the service in text.
+OUTREACH_NHS_BRANDING = os.environ.get("OUTREACH_NHS_BRANDING", "") == "1"
 OUTREACH_API_TOKEN_HOURS = int(os.environ.get("OUTREACH_API_TOKEN_HOURS", "12"))
 
 LOGGING = {

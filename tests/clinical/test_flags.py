@@ -53,7 +53,8 @@ def test_missed_depot_is_flagged_until_a_dose_is_given(person, practitioner):
     d.refresh_from_db()
     services.depot_dose_record(depot=d, by=practitioner, request=None,
                                expected_version=d.version, outcome=DoseOutcome.GIVEN,
-                               given_on=today())
+                               given_on=today(),
+                               site="deltoid_left", batch="AB1234")
     assert of_kind(person, FlagKind.DEPOT_MISSED) == []
 
 

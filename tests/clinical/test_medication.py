@@ -76,7 +76,8 @@ def test_depot_given_moves_the_next_due_date_on_by_the_interval(person, practiti
     depot = start_depot(person, practitioner, next_due=days_ago(1))
     dose = services.depot_dose_record(depot=depot, by=practitioner, request=None,
                                       expected_version=1, outcome=DoseOutcome.GIVEN,
-                                      given_on=today())
+                                      given_on=today(),
+                                      site="deltoid_left", batch="AB1234")
     depot.refresh_from_db()
     assert dose.due_on == days_ago(1) and dose.given_by == practitioner
     assert depot.next_due == today() + timedelta(days=14)
@@ -146,20 +147,24 @@ def test_depot_dose_on_a_stale_schedule_is_refused(person, practitioner):
     """Two workers record the same injection: the second is refused, not given twice."""
     depot = start_depot(person, practitioner, next_due=today())
     services.depot_dose_record(depot=depot, by=practitioner, request=None, expected_version=1,
-                               outcome="given", given_on=today())
+                               outcome="given", given_on=today(),
+                               site="deltoid_left", batch="AB1234")
     with pytest.raises(services.StaleEdit):
         services.depot_dose_record(depot=depot, by=practitioner, request=None,
-                                   expected_version=1, outcome="given", given_on=today())
+                                   expected_version=1, outcome="given", given_on=today(),
+                                   site="deltoid_right", batch="AB1234")
     assert DepotDose.objects.count() == 1
 
 
 def test_the_same_due_dose_cannot_be_given_twice(person, practitioner):
     depot = start_depot(person, practitioner, next_due=days_ago(1))
     services.depot_dose_record(depot=depot, by=practitioner, request=None, expected_version=1,
-                               outcome="given", given_on=today())
+                               outcome="given", given_on=today(),
+                               site="deltoid_left", batch="AB1234")
     with pytest.raises(services.ValidationFailed) as exc:
         services.depot_dose_record(depot=depot, by=practitioner, request=None,
                                    expected_version=2, outcome="given", given_on=today(),
+                                   site="deltoid_left", batch="AB1234",
                                    due_on=days_ago(1))
     assert "already recorded as given" in exc.value.errors["due_on"][0]
 
@@ -173,7 +178,8 @@ def test_a_stopped_depot_takes_no_doses_and_leaves_the_due_list(person, practiti
     with pytest.raises(services.ValidationFailed) as exc:
         services.depot_dose_record(depot=depot, by=practitioner, request=None,
                                    expected_version=depot.version, outcome="given",
-                                   given_on=today())
+                                   given_on=today(),
+                                   site="deltoid_left", batch="AB1234")
     assert "depot" in exc.value.errors
     assert Amendment.objects.get(entity="depot").reason == "Depot stopped: Switched to oral"
     with pytest.raises(services.ValidationFailed) as exc:

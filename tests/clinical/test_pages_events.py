@@ -25,6 +25,7 @@ def depot(person, practitioner):
 
 def _dose(client, person, depot, *, key=None, **fields):
     data = {"outcome": "given", "due_on": iso(depot.next_due), "given_on": iso(today()),
+            "given_by": depot.recorded_by_id, "site": "dorsogluteal_left", "batch": "AB1234",
             "expected_version": depot.version, "note": ""}
     data.update(fields)
     return post(client, person, f"depot/{depot.pk}/dose/", data, key=key)

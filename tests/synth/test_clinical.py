@@ -14,6 +14,7 @@ import pytest
 from outreach.core import discharge
 from outreach.synth import clinical, teamwork
 from outreach.synth.generator import DEMO, TRUST, generate, table_names
+from outreach.teams.models import StaffMember
 
 TODAY = date(2026, 3, 5)  # a Thursday
 CASELOAD = {"accepted", "stepped_up", "inpatient"}
@@ -118,8 +119,10 @@ def test_entries_pass_the_services_own_checks(trust, monkeypatch):
     check("depot", [d for d in trust.depots if d.active], lambda r: s._check_depot(asdict(r)))
     depots = {d.id: SimpleNamespace(started_on=d.started_on, interval_days=d.interval_days)
               for d in trust.depots}
+    # A dose given has a giver (its id here), a site and a batch, as the service asks.
     check("dose", trust.depot_doses,
-          lambda r: s._check_dose({**asdict(r), "given_by": None}, depots[r.depot_id]))
+          lambda r: s._check_dose({**asdict(r), "given_by": StaffMember(pk=r.given_by_id)
+                                   if r.given_by_id else None}, depots[r.depot_id]))
     check("detention", trust.detentions, lambda r: s._check_detention(asdict(r)))
     check("cto", trust.ctos, lambda r: s._check_cto(asdict(r)))
     check("section 117", trust.section117s, lambda r: s._check_s117(asdict(r)))
@@ -231,6 +234,29 @@ def test_shares_are_plausible(trust):
     stopped = {m.person_id for m in trust.medications
                if m.stopped_against_advice and m.restarted is None}
     assert 0.01 <= _share(stopped, caseload) <= 0.035
+
+
+def test_depot_doses_given_record_site_and_batch_in_rotation(trust):
+    """Every dose given has a real site and a batch fit for a recall; consecutive doses of a
+    depot alternate sides (rotation); a medicine's batch is shared by the doses of a quarter,
+    so a recall finds several people; a dose not given has neither."""
+    from outreach.core import depots as rules
+
+    doses = defaultdict(list)
+    for d in trust.depot_doses:
+        if d.outcome != "given":
+            assert d.site == "" and d.batch == ""
+            continue
+        assert d.site in rules.SITES and rules.batch_errors(d.batch) == []
+        doses[d.depot_id].append(d)
+    for given in doses.values():
+        given.sort(key=lambda d: d.given_on)
+        assert all(a.site != b.site for a, b in zip(given, given[1:], strict=False))
+    people_per_batch = defaultdict(set)
+    for d in trust.depot_doses:
+        if d.batch:
+            people_per_batch[d.batch].add(d.person_id)
+    assert max(len(p) for p in people_per_batch.values()) >= 3
 
 
 def test_depot_doses_follow_the_schedule(trust):

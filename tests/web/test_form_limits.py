@@ -46,7 +46,13 @@ def test_the_forms_were_found():
     assert len(TEXT_FIELDS) > 50
 
 
-CHECKED = [(n, f) for n, f in TEXT_FIELDS + ROW_FIELDS if isinstance(f, forms.CharField)]
+# A batch number may be typed with spaces between its groups, which are dropped: the form
+# lets twice the limit through and the message names the real limit (20), checked after the
+# spaces go (tests/clinical/test_depot_doses.py).
+SPACED = {"outreach.clinical.forms.DoseForm.batch",
+          "outreach.clinical.forms.DoseAmendForm.batch"}
+CHECKED = [(n, f) for n, f in TEXT_FIELDS + ROW_FIELDS
+           if isinstance(f, forms.CharField) and n.rstrip("0123456789") not in SPACED]
 
 
 @pytest.mark.parametrize("name, field", CHECKED, ids=[n for n, _ in CHECKED])

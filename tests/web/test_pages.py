@@ -54,10 +54,12 @@ def test_other_teams_front_sheet_is_404(stranger, practitioner):
 
 
 def test_commissioner_has_no_caseload(person, commissioner):
-    """A commissioner's home page lists nobody, and a record URL is 404."""
+    """A commissioner's home page is the governance figures, naming nobody, and a record URL
+    is 404."""
     client = login(commissioner)
-    home = client.get("/")
+    home = client.get("/", follow=True)
     assert home.status_code == 200
+    assert home.request["PATH_INFO"].startswith("/governance/")
     assert person.family_name.encode() not in home.content
     assert client.get(f"/people/{person.pk}/").status_code == 404
 

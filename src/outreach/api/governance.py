@@ -452,8 +452,8 @@ class FidelityOut(Schema):
 @router.get("/fidelity", response={200: FidelityOut, 403: Error, 404: Error},
             openapi_extra=CSV_RESPONSE)
 def fidelity(request, team: str | None = None, format: Literal["json", "csv"] = "json"):
-    """A team's features table (002 chapter 4) with evidence, the DACTS items computed from
-    the record, and its DACTS reviews."""
+    """A team's features table (NHS England guidance, chapter 4) with evidence, the DACTS
+    items computed from the record, and its DACTS reviews."""
     viewer = _viewer(request)
     if viewer is None:
         return _error(403, NO_ACCESS)
@@ -505,7 +505,7 @@ class ReturnSummary(Schema):
 
 @router.get("/returns", response={200: list[ReturnSummary], 403: Error})
 def return_list(request):
-    """ICB review returns (002 chapter 5)."""
+    """ICB review returns (NHS England guidance, chapter 5)."""
     if _viewer(request) is None:
         return _error(403, NO_ACCESS)
     return Status(200, [{"id": r.pk, "title": r.title, "organisation": r.organisation,
@@ -542,7 +542,7 @@ class ActionOut(Schema):
             openapi_extra=CSV_RESPONSE)
 def actions(request, format: Literal["json", "csv"] = "json"):
     """The action plan: action, timeframe, lead organisation, due date, cost implication and
-    status, as 004's plan."""
+    status, as NHS Somerset's action plan."""
     if _viewer(request) is None:
         return _error(403, NO_ACCESS)
     rows = returns.action_rows()

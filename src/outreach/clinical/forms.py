@@ -29,12 +29,13 @@ from outreach.clinical.models import (
     AccommodationStatus,
     DialogItem,
     DoseOutcome,
+    InjectionSite,
     MHASection,
     MultiAgencyKind,
     OTAssessmentKind,
     SmokingStatus,
 )
-from outreach.core import limits
+from outreach.core import depots, limits
 from outreach.records.services import REASON_REQUIRED
 from outreach.web.forms import OneSubmissionForm, add_errors
 
@@ -625,29 +626,110 @@ class DepotStopForm(EntryForm):
     META = ("submission_key", "expected_version")
 
 
-class DoseForm(EntryForm):
+class GiversMixin(forms.Form):
+    """Who gave a dose: one of the team's clinicians (`givers`), by their id; the one
+    recorded before stays a choice when correcting, even if they have left since."""
+
+    given_by = forms.TypedChoiceField(
+        label="Given by (if given)", coerce=int, required=False, empty_value=None,
+        error_messages={"invalid_choice": depots.GIVER_NOT_ON_TEAM})
+    given_by.blank_message = depots.CHOOSE_GIVER
+
+    def __init__(self, *args, givers: Iterable = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.givers = {g.pk: g for g in givers}
+        self.fields["given_by"].choices = [("", "Choose who gave it")] + [
+            (g.pk, f"{g.name} ({g.get_discipline_display().lower()})")
+            for g in sorted(self.givers.values(), key=lambda g: g.name)
+        ]
+
+    def values(self) -> dict[str, Any]:
+        data = super().values()
+        if data.get("given_by") is not None:
+            data["given_by"] = self.givers[data["given_by"]]
+        return data
+
+    @classmethod
+    def initial_from(cls, entry) -> dict[str, Any]:
+        initial = super().initial_from(entry)
+        initial["given_by"] = entry.given_by_id
+        return initial
+
+
+SITE_HINT = ("Rotate sites: do not use the same site as the last dose unless the person "
+             "prefers it.")
+
+
+def site_field(label: str = "Injection site (if given)") -> forms.TypedChoiceField:
+    return radios(label, InjectionSite.choices, required=depots.CHOOSE_SITE, hint=SITE_HINT)
+
+
+def batch_field() -> forms.CharField:
+    # Room for spaces typed between groups, which are dropped; the service checks the rest.
+    field = text_field("Batch number (if given)", long=False, max_length=2 * depots.BATCH_MAX,
+                       hint="As printed on the box or syringe, for example AB1234. It is "
+                       "what a recall names.")
+    field.error_messages["max_length"] = depots.BATCH_TOO_LONG
+    return field
+
+
+class DoseForm(GiversMixin, EntryForm):
     outcome = radios("What happened to the dose?", DoseOutcome.choices,
                      required="Choose whether the dose was given, refused or missed.",
                      hint="A refused or missed dose is a red flag.")
     due_on = date_field("date the dose was due", label="Dose due on")
     given_on = date_field("date the dose was given", label="Given on (if given)")
+    site = site_field()
+    same_site = yes("Give it in the same site as the last dose, on purpose")
+    batch = batch_field()
     note = text_field("Note (optional)")
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ("outcome", "due_on", "given_on", "given_by", "site", "same_site", "batch")
+
+    def __init__(self, *args, last_given=None, **kwargs):
+        """`last_given`: the depot's last dose given, whose site the hint names; the box
+        confirming the same site is there only once that site has been chosen again."""
+        super().__init__(*args, **kwargs)
+        if last_given is not None and last_given.site:
+            self.fields["site"].help_text = (
+                f"The last dose ({last_given.given_on.day} {last_given.given_on:%b}) was "
+                f"given in the {depots.site_label(last_given.site)}. {SITE_HINT}")
+        repeated = (self.is_bound and last_given is not None and last_given.site
+                    and self.data.get("site") == last_given.site)
+        if not repeated:
+            del self.fields["same_site"]
 
     def values(self) -> dict[str, Any]:
         data = super().values()
         if data.get("outcome") != DoseOutcome.GIVEN:
-            data["given_on"] = None  # only a dose given has a date given
+            # only a dose that was given has a date given, a giver, a site and a batch
+            data.update(given_on=None, given_by=None, site="", batch="", same_site=False)
+        elif data.get("given_by") is None:
+            # On the page who gave it is chosen (it starts as the one signed in): left blank,
+            # the service says so with the other errors, rather than default to the recorder.
+            data["given_by"] = ""
         return data
 
 
-class DoseAmendForm(AmendMixin, EntryForm):
+class DoseAmendForm(AmendMixin, GiversMixin, EntryForm):
     outcome = radios("What happened to the dose?", DoseOutcome.choices,
                      required="Choose whether the dose was given, refused or missed.")
     due_on = date_field("date the dose was due", label="Dose due on")
     given_on = date_field("date the dose was given", label="Given on (if given)")
+    site = site_field()
+    batch = batch_field()
     note = text_field("Note (optional)")
     AMENDS = services.DOSE_FIELDS
+    field_order = ("outcome", "due_on", "given_on", "given_by", "site", "batch")
+
+    def values(self) -> dict[str, Any]:
+        data = super().values()
+        data["batch"] = depots.normal_batch(data.get("batch"))
+        if data.get("outcome") in (DoseOutcome.REFUSED, DoseOutcome.MISSED):
+            # Corrected to a dose not given: a chosen site cannot be unticked in a browser,
+            # so who, where and which batch go with the correction.
+            data.update(given_by=None, site="", batch="")
+        return data
 
 
 # --- Mental Health Act and legal status -------------------------------------------------------

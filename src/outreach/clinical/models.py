@@ -17,6 +17,7 @@ of risk anywhere in this app (design rule 6; NICE NG225).
 from django.db import models
 from django.db.models import F, Q
 
+from outreach.core.depots import BATCH_MAX, SITE_MAX, SITES
 from outreach.records.models import Carer, Episode, Person
 from outreach.teams.models import StaffMember
 
@@ -336,7 +337,17 @@ class DoseOutcome(models.TextChoices):
     MISSED = "missed", "Missed"
 
 
+InjectionSite = models.TextChoices(
+    "InjectionSite",
+    [(value.upper(), (value, label[0].upper() + label[1:])) for value, label in SITES.items()],
+)
+
+
 class DepotDose(Entry):
+    """A dose due, and what happened: given (when, by whom, where and which batch), refused
+    or missed. Doses given before the batch and site were recorded have them blank; the
+    service requires them for every dose given since (core/depots.py)."""
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="depot_doses")
     depot = models.ForeignKey(Depot, on_delete=models.PROTECT, related_name="doses")
     due_on = models.DateField()
@@ -345,6 +356,8 @@ class DepotDose(Entry):
     given_by = models.ForeignKey(
         StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    site = models.CharField(max_length=SITE_MAX, choices=InjectionSite.choices, blank=True)
+    batch = models.CharField(max_length=BATCH_MAX, blank=True, db_index=True)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -357,6 +370,8 @@ class DepotDose(Entry):
             ),
             models.UniqueConstraint(fields=["depot", "due_on"], condition=Q(outcome="given"),
                                     name="one_given_dose_per_due_date"),
+            models.CheckConstraint(condition=Q(outcome="given") | Q(site="", batch=""),
+                                   name="depot_dose_site_batch_only_when_given"),
         ]
         indexes = [models.Index(fields=["depot", "outcome", "due_on"])]
 

@@ -52,6 +52,7 @@ from outreach.clinical.models import (
     WarningSign,
 )
 from outreach.core import redflags as rf
+from outreach.core.depots import last_dose_sentence
 from outreach.core.redflags import Flag, RecordSnapshot, derive_flags, format_date
 from outreach.records.engagement import annotate_engagement
 from outreach.records.models import (
@@ -255,6 +256,7 @@ class DepotDue:
     due_on: date
     tolerance_days: int
     overdue: bool  # due before the start of the window and not yet given
+    last_site: str = ""  # where the last dose was given (InjectionSite), for rotation
 
 
 def depots_due(
@@ -267,12 +269,14 @@ def depots_due(
     if not ids:
         return []
     due = Q(next_due__lte=end) if include_overdue else Q(next_due__gte=start, next_due__lte=end)
-    rows = Depot.objects.filter(due, person_id__in=ids, active=True).order_by(
-        "next_due", "person_id", "id"
-    )
+    last_given = DepotDose.objects.filter(depot=OuterRef("pk"), outcome=DoseOutcome.GIVEN)
+    rows = Depot.objects.filter(due, person_id__in=ids, active=True).annotate(
+        last_site=Subquery(last_given.order_by("-given_on", "-id").values("site")[:1])
+    ).order_by("next_due", "person_id", "id")
     return [
         DepotDue(person_id=d.person_id, depot_id=d.pk, medicine=d.medicine, dose=d.dose,
-                 due_on=d.next_due, tolerance_days=d.tolerance_days, overdue=d.next_due < start)
+                 due_on=d.next_due, tolerance_days=d.tolerance_days, overdue=d.next_due < start,
+                 last_site=d.last_site or "")
         for d in rows
     ]
 
@@ -462,6 +466,19 @@ class DepotLine:
     depot: Depot
     last_dose: DepotDose | None
     overdue: bool  # past its due date and tolerance with no dose given
+    today: date
+
+    @property
+    def summary(self) -> str:
+        """'Last dose given 20 Nov by Sam Patel (left dorsogluteal, batch AB1234). Next due
+        4 Dec.' (core/depots.py)."""
+        d = self.last_dose
+        if d is None:
+            return last_dose_sentence(today=self.today, next_due=self.depot.next_due)
+        return last_dose_sentence(
+            today=self.today, next_due=self.depot.next_due, outcome=d.outcome,
+            due_on=d.due_on, given_on=d.given_on,
+            given_by=d.given_by.name if d.given_by_id else None, site=d.site, batch=d.batch)
 
 
 @dataclass(frozen=True)
@@ -567,14 +584,15 @@ class _Clinical:
         last_dose = DepotDose.objects.filter(depot=OuterRef("pk")).order_by("-due_on", "-id")
         depots = list(Depot.objects.filter(person_id__in=ids, active=True)
                       .annotate(last_dose_id=Subquery(last_dose.values("id")[:1])))
-        doses = DepotDose.objects.in_bulk([d.last_dose_id for d in depots if d.last_dose_id])
+        doses = DepotDose.objects.select_related("given_by").in_bulk(
+            [d.last_dose_id for d in depots if d.last_dose_id])
         # A dose given moves next_due on, so an active depot is overdue once today is past
         # next_due and its tolerance (the same rule as the engine's DEPOT_OVERDUE flag).
         self.depots: dict[int, list[DepotLine]] = defaultdict(list)
         for d in depots:
             self.depots[d.person_id].append(DepotLine(
                 depot=d, last_dose=doses.get(d.last_dose_id),
-                overdue=today > d.next_due + timedelta(days=d.tolerance_days),
+                overdue=today > d.next_due + timedelta(days=d.tolerance_days), today=today,
             ))
         self.detentions = _grouped(
             MHADetention.objects.filter(person_id__in=ids, start__lte=today)

@@ -43,6 +43,7 @@ from outreach.clinical.models import (
     DialogItem,
     DialogRating,
     DoseOutcome,
+    InjectionSite,
     Medication,
     MHADetention,
     MHASection,
@@ -63,7 +64,7 @@ from outreach.clinical.models import (
     Versioned,
     WarningSign,
 )
-from outreach.core import limits
+from outreach.core import depots, limits
 from outreach.records.models import Amendment, Carer, Episode, EpisodeStatus, Person
 from outreach.records.selectors import current_episode
 from outreach.records.services import (
@@ -1045,10 +1046,13 @@ def depot_amend(*, depot: Depot, by: StaffMember, request, expected_version: int
                   reason=reason, changes=changes, fields=DEPOT_FIELDS, check=_check_depot)
 
 
-DOSE_FIELDS = ("due_on", "outcome", "given_on", "given_by", "note")
+DOSE_FIELDS = ("due_on", "outcome", "given_on", "given_by", "site", "batch", "note")
 
 
-def _check_dose(v: Mapping, depot: Depot) -> Errors:
+def _check_dose(v: Mapping, depot: Depot, *, details: bool = True) -> Errors:
+    """A dose as recorded. `details`: a dose given must say where it was given, by whom
+    and from which batch (core/depots.py); False only when correcting a dose recorded
+    before these were asked for, which may stay without them."""
     errors: Errors = _bounds(v)
     _check_choice(errors, v, "outcome", DoseOutcome)
     due_ok = _check_date(errors, v, "due_on", "date the dose was due", past=False)
@@ -1061,38 +1065,83 @@ def _check_dose(v: Mapping, depot: Depot) -> Errors:
             elif due_ok and given_on < v["due_on"] - timedelta(days=depot.interval_days):
                 _add(errors, "given_on", "That is more than a whole interval before the dose "
                      f"was due ({_fmt(v['due_on'])}).")
-        if v.get("given_by") is not None and not isinstance(v["given_by"], StaffMember):
-            _add(errors, "given_by", "Choose who gave the dose.")
+        giver = v.get("given_by")
+        if giver is not None and not isinstance(giver, StaffMember):
+            _add(errors, "given_by", depots.CHOOSE_GIVER)
+        elif details and giver is None:
+            _add(errors, "given_by", depots.CHOOSE_GIVER)
+        site, batch = v.get("site") or "", v.get("batch") or ""
+        if site and site not in InjectionSite.values:
+            _add(errors, "site", depots.CHOOSE_SITE)
+        elif details and not site:
+            _add(errors, "site", depots.CHOOSE_SITE)
+        if batch or details:
+            for message in depots.batch_errors(batch):
+                _add(errors, "batch", message)
     elif outcome in DoseOutcome.values:
         if given_on is not None:
             _add(errors, "given_on", "Only a dose that was given has a date given.")
         if outcome == DoseOutcome.MISSED and due_ok and v["due_on"] > _today():
             _add(errors, "due_on", "A dose cannot be missed before it is due.")
+        for name, what in (("site", "an injection site"), ("batch", "a batch number")):
+            if v.get(name):
+                _add(errors, name, depots.ONLY_GIVEN.format(what=what))
     if due_ok and v["due_on"] < depot.started_on:
         _add(errors, "due_on", "A dose cannot be due before the depot started "
              f"({_fmt(depot.started_on)}).")
     return errors
 
 
+def _check_giver(errors: Errors, giver: StaffMember | None, depot: Depot) -> None:
+    """Who gave a dose is a clinician of the team that holds the person (checked against the
+    team, as the page's list offers only them)."""
+    if not isinstance(giver, StaffMember):
+        return
+    episode = current_episode(depot.person)
+    team_id = episode.team_id if episode is not None else None
+    if giver.team_id != team_id or not giver.is_clinical or (
+            giver.left is not None and giver.left <= _today()):
+        _add(errors, "given_by", depots.GIVER_NOT_ON_TEAM)
+
+
+def last_given_dose(depot: Depot) -> DepotDose | None:
+    """The depot's most recent dose given, whose site the next one should not repeat."""
+    return (depot.doses.filter(outcome=DoseOutcome.GIVEN).select_related("given_by")
+            .order_by("-given_on", "-id").first())
+
+
 @transaction.atomic
 def depot_dose_record(
     *, depot: Depot, by: StaffMember, request, expected_version: int, outcome: str,
     due_on: date | None = None, given_on: date | None = None,
-    given_by: StaffMember | None = None, note: str = "",
+    given_by: StaffMember | None = None, site: str = "", batch: str = "",
+    same_site: bool = False, note: str = "",
 ) -> DepotDose:
-    """Record what happened to a dose (by default the one due next). A dose given moves the
-    depot's next due date on by its interval from the day it was given; a refused or missed
-    dose leaves it where it is, so the depot stays due (and then overdue) until given.
-    `expected_version` is the depot's: its schedule is what changes."""
+    """Record what happened to a dose (by default the one due next). A dose given records
+    who gave it (by default the one recording it), the injection site and the batch; a
+    site repeating the last dose's is refused unless `same_site` confirms it. A dose given
+    moves the depot's next due date on by its interval from the day it was given; a refused
+    or missed dose leaves it where it is, so the depot stays due (and then overdue) until
+    given. `expected_version` is the depot's: its schedule is what changes."""
     errors: Errors = {}
     if not depot.active:
         _add(errors, "depot", "This depot has been stopped.")
     _raise(errors)
     values = {"due_on": depot.next_due if due_on is None else due_on, "outcome": outcome,
-              "given_on": given_on, "given_by": given_by, "note": _clean(note)}
+              "given_on": given_on, "given_by": given_by,
+              "site": site or "", "batch": depots.normal_batch(batch), "note": _clean(note)}
     if outcome == DoseOutcome.GIVEN and values["given_by"] is None:
         values["given_by"] = by
+    if outcome != DoseOutcome.GIVEN:
+        values["given_by"] = None
     errors = _check_dose(values, depot)
+    if outcome == DoseOutcome.GIVEN:
+        _check_giver(errors, values["given_by"], depot)
+        last = last_given_dose(depot)
+        if (last is not None and "site" not in errors and not same_site
+                and depots.same_site_again(values["site"], last.site)):
+            _add(errors, "site", depots.SAME_SITE.format(
+                when=f"given {_fmt(last.given_on)}", site=depots.site_label(last.site)))
     if outcome == DoseOutcome.GIVEN and _is_date(values["due_on"]) and depot.doses.filter(
         due_on=values["due_on"], outcome=DoseOutcome.GIVEN
     ).exists():
@@ -1115,11 +1164,22 @@ def depot_dose_record(
 def depot_dose_amend(*, dose: DepotDose, by: StaffMember, request, expected_version: int,
                      reason: str, changes: Mapping[str, Any]) -> DepotDose:
     """Correct a dose record. The depot's schedule is not moved: amend the depot's next_due
-    separately if the correction changes it."""
+    separately if the correction changes it. A dose recorded with its site, batch and giver
+    must keep them; one recorded before they were asked for may stay without them."""
     depot = dose.depot
+    changes = dict(changes)
+    if "batch" in changes:
+        changes["batch"] = depots.normal_batch(changes["batch"])
+    details = bool(dose.site or dose.batch)
+
+    def check(v: Mapping) -> Errors:
+        errors = _check_dose(v, depot, details=details)
+        if "given_by" in changes and v.get("outcome") == DoseOutcome.GIVEN:
+            _check_giver(errors, v.get("given_by"), depot)
+        return errors
+
     return _amend(dose, by=by, request=request, expected_version=expected_version,
-                  reason=reason, changes=changes, fields=DOSE_FIELDS,
-                  check=lambda v: _check_dose(v, depot))
+                  reason=reason, changes=changes, fields=DOSE_FIELDS, check=check)
 
 
 # --- Mental Health Act and legal status ------------------------------------------------------

@@ -378,7 +378,7 @@ FEATURES: tuple[Feature, ...] = (
         "small_caseload", "Small caseload",
         ("Caseloads allow sufficient intensive and assertive care",),
         ("Caseloads allow sufficient intensive and assertive care (staff:client ratio at most "
-         "1:12, from 001)",),
+         "1:12, from the assertive outreach model)",),
         ("staff_ratio", "practitioner_caseloads"),
     ),
     Feature(

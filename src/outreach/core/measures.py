@@ -141,7 +141,7 @@ MEASURES: tuple[Measure, ...] = (
                   "day) has a review date on or after the day",
         denominator=CASELOAD,
         period="On the day of the figure. " + TREND_POINT,
-        source="004 actions 4, 7 and 12 (care planning compliance dashboard)",
+        source="NHS Somerset action plan, actions 4, 7 and 12 (care planning compliance dashboard)",
         target=100, target_text="100%",
         examples=(
             _ex("due_today", "A care plan whose review date is the day itself is in date.",
@@ -166,7 +166,7 @@ MEASURES: tuple[Measure, ...] = (
                   "with the person",
         denominator=CASELOAD,
         period="On the day of the figure. " + TREND_POINT,
-        source="004 action 14 (100% of patients with a DIALOG+ care plan)",
+        source="NHS Somerset action plan, action 14 (100% of patients with a DIALOG+ care plan)",
         target=100, target_text="100%",
         examples=(
             _ex("all_rated", "A current care plan with all 11 items rated counts.",
@@ -184,7 +184,8 @@ MEASURES: tuple[Measure, ...] = (
                   "least one early warning sign, both dated on or before the day",
         denominator=CASELOAD,
         period="On the day of the figure. " + TREND_POINT,
-        source="002 chapter 4 (care and safety planning; early warning signs of relapse)",
+        source=("NHS England guidance, chapter 4 (care and safety planning; early warning signs of "
+                "relapse)"),
         target=100, target_text="100%",
         examples=(
             _ex("both", "A crisis plan and a relapse signature with a warning sign count.",
@@ -202,7 +203,8 @@ MEASURES: tuple[Measure, ...] = (
                   "day) has a review date on or after the day",
         denominator=CASELOAD,
         period="On the day of the figure. " + TREND_POINT,
-        source="002 chapter 3 (risk formulation, NICE NG225); 004 action 23",
+        source="NHS England guidance, chapter 3 (risk formulation, NICE NG225); NHS Somerset "
+               "action plan, action 23",
         target=100, target_text="100%",
         examples=(
             _ex("in_date", "A formulation reviewed a month ago with its review in five months "
@@ -221,7 +223,8 @@ MEASURES: tuple[Measure, ...] = (
                   "yet overdue)",
         denominator=CASELOAD,
         period="On the day of the figure. " + TREND_POINT,
-        source="004 actions 3, 32 and 37 (physical health clinics and monitoring)",
+        source="NHS Somerset action plan, actions 3, 32 and 37 (physical health clinics and "
+               "monitoring)",
         target=100, target_text="100%",
         examples=(
             _ex("recent", "A check 11 months before the day counts.",
@@ -240,8 +243,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="people on the team's caseload on the day who were accepted at least "
                     "{annual_review_after_days} days (11 months) before it",
         period="On the day of the figure. " + TREND_POINT,
-        source="004 action 30 (MDT/multi-agency annual reviews for people open 11 months or "
-               "more)",
+        source="NHS Somerset action plan, action 30 (MDT/multi-agency annual reviews for people "
+               "open 11 months or more)",
         target=100, target_text="100%",
         examples=(
             _ex("reviewed", "Someone open for a year with a review two months ago counts.",
@@ -263,7 +266,7 @@ MEASURES: tuple[Measure, ...] = (
                     "community treatment order (CTO) in force, or Section 117 aftercare with "
                     "a review date",
         period="On the day of the figure.",
-        source="002 chapter 4 (use of legal frameworks: Section 117, CTOs); design rule 5",
+        source="NHS England guidance, chapter 4 (use of legal frameworks: Section 117, CTOs)",
         target=100, target_text="100%", trend=False,
         trend_note="No trend: a renewal or review replaces the dates in the record (the old "
                    "ones are kept in its amendments), so past months cannot be rebuilt "
@@ -290,7 +293,8 @@ MEASURES: tuple[Measure, ...] = (
                   "to a team that accepted the person do not",
         denominator="all discharges dated in the period (for context)",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
-        source="002 chapters 3-5 (DNA never a reason for discharge); 004 action 10",
+        source="NHS England guidance, chapters 3-5 (DNA never a reason for discharge); NHS "
+               "Somerset action plan, action 10",
         target=0, target_text="0", higher_is_better=False, unit="discharges",
         examples=(
             _ex("dna_discharge", "A discharge recorded with the reason \u2018did not "
@@ -317,8 +321,8 @@ MEASURES: tuple[Measure, ...] = (
                   "in the period",
         denominator="none (a count; every attempt is counted)",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
-        source="002 chapter 5 (confirm DNAs are never used as a reason for discharge); 004 "
-               "action 10",
+        source="NHS England guidance, chapter 5 (confirm DNAs are never used as a reason for "
+               "discharge); NHS Somerset action plan, action 10",
         target=0, target_text="0", higher_is_better=False, unit="attempts",
         examples=(
             _ex("refused_dna", "A discharge attempted for \u2018did not attend\u2019 and "
@@ -337,7 +341,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="referrals to the team assessed in the period; also shown: referrals not "
                     "yet assessed on the day (still waiting) and the longest wait so far",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
-        source="004 finding (internal waits); 002 chapter 5 (capacity of local services)",
+        source="NHS Somerset action plan, findings (internal waits); NHS England guidance, chapter "
+               "5 (capacity of local services)",
         higher_is_better=False, unit="referrals",
         examples=(
             _ex("assessed", "A referral assessed 14 days after it was made waited 14 days.",
@@ -356,8 +361,8 @@ MEASURES: tuple[Measure, ...] = (
                     "accepted and not yet seen for a first intervention on the day (still "
                     "waiting) and the longest wait so far",
         period="The {flow_months} months up to and including the day. " + TREND_FLOW,
-        source="004 recommendation 1 and action 6 (waiting time from assessment to the start "
-               "of an intervention)",
+        source="NHS Somerset action plan, recommendation 1 and action 6 (waiting time from "
+               "assessment to the start of an intervention)",
         higher_is_better=False, unit="episodes",
         examples=(
             _ex("seen", "A first intervention 7 days after assessment is a 7-day wait.",
@@ -377,7 +382,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="people on the team's caseload throughout the period (accepted on or "
                     "before its first day, not discharged by its last)",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="001 and 002 annex B (intensity: at least 1-2 contacts a week); design rule 2",
+        source="The assertive outreach model; NHS England guidance, annex B (intensity: at least "
+               "1-2 contacts a week)",
         target=100, target_text="100%",
         examples=(
             _ex("eight_in_four_weeks", "8 face-to-face contacts in 28 days against a target "
@@ -401,7 +407,8 @@ MEASURES: tuple[Measure, ...] = (
                     "the period (days \u00f7 7); compared with the standard target of "
                     "{weekly_target} a week",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="001 and 002 annex B (intensity); 004 (caseload management)",
+        source="The assertive outreach model; NHS England guidance, annex B (intensity); NHS "
+               "Somerset action plan (caseload management)",
         target=2, target_text="{weekly_target} a week", unit="contacts",
         target_param="weekly_target",
         examples=(
@@ -416,7 +423,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="attended contacts with the person (alone or with their carer) in the "
                     "period, by any means",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="001 (community-based, face to face); 004 (AO work largely face to face)",
+        source="The assertive outreach model (community-based, face to face); NHS Somerset action "
+               "plan (assertive outreach work largely face to face)",
         unit="contacts",
         examples=(
             _ex("one_of_two", "A visit and a phone call: 1 of 2 face to face.",
@@ -432,7 +440,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="attended contacts with the person on weekdays in the period with a time "
                     "recorded (contacts with no time are left out)",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="001 (extended hours); 002 chapter 4 (extended hours operation)",
+        source="The assertive outreach model (extended hours); NHS England guidance, chapter 4 "
+               "(extended hours operation)",
         unit="contacts",
         examples=(
             _ex("evening", "A weekday visit at 18:00 counts.", numerator=1, denominator=1),
@@ -447,8 +456,8 @@ MEASURES: tuple[Measure, ...] = (
         numerator="those on a Saturday or Sunday",
         denominator="attended contacts with the person in the period",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="001 (7-day service); 002 chapter 4 (service operates extended hours, including "
-               "weekends)",
+        source="The assertive outreach model (7-day service); NHS England guidance, chapter 4 "
+               "(service operates extended hours, including weekends)",
         unit="contacts",
         examples=(
             _ex("saturday", "A Saturday visit counts.", numerator=1, denominator=1),
@@ -464,8 +473,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="successful contacts (attended, face to face, with the person) in the "
                     "period",
         period="The {contact_window_days} days up to and including the day. " + TREND_FLOW,
-        source="002 chapter 3 (continuity of care is vital); 002 chapter 4 (coordination of "
-               "care)",
+        source="NHS England guidance, chapter 3 (continuity of care is vital) and chapter 4 "
+               "(coordination of care)",
         unit="contacts",
         examples=(
             _ex("key_worker", "A visit by the key worker counts.", numerator=1, denominator=1),
@@ -482,7 +491,8 @@ MEASURES: tuple[Measure, ...] = (
         denominator="whole-time equivalent of the team's practitioners and consultants in "
                     "post on the day",
         period="On the day of the figure. " + TREND_POINT,
-        source="001 (staff:client ratio at most 1:12); 003 (8-10 FTE per 100 patients)",
+        source="The assertive outreach model (staff:client ratio at most 1:12); Greater Manchester "
+               "ICB's FOI reply (8-10 FTE per 100 patients)",
         target=12, target_text="at most {max_people_per_fte}", higher_is_better=False,
         target_param="max_people_per_fte",
         drill_down=False, unit="people",
@@ -498,7 +508,7 @@ MEASURES: tuple[Measure, ...] = (
                   "{caseload_high} people on the caseload",
         denominator="practitioners in post on the day",
         period="On the day of the figure. " + TREND_POINT,
-        source="003 (caseloads of 10-12 per practitioner); design rule 3",
+        source="Greater Manchester ICB's FOI reply (caseloads of 10-12 per practitioner)",
         target=0, target_text="0", higher_is_better=False, drill_down=False,
         unit="practitioners",
         examples=(

@@ -61,38 +61,41 @@ STANDARDS: dict[Standard, StandardInfo] = {
     Standard.CARE_PLAN: StandardInfo(
         "Care plan",
         "A co-produced DIALOG+ care plan, reviewed by its review date.",
-        "004 actions 7, 12, 14 and 40; 002 chapter 4 (co-produced care plans)",
+        "NHS Somerset action plan, actions 7, 12, 14 and 40; NHS England guidance, chapter 4 "
+        "(co-produced care plans)",
     ),
     Standard.CRISIS_PLAN: StandardInfo(
         "Crisis plan",
         "A crisis (safety) plan, reviewed by its review date.",
-        "002 chapter 4 (care and safety planning); design rule 7",
+        "NHS England guidance, chapter 4 (care and safety planning)",
     ),
     Standard.RISK_FORMULATION: StandardInfo(
         "Risk formulation review",
         "A risk formulation (a narrative, not a score), reviewed by its review date.",
-        "002 chapter 3 (NICE NG225: formulation, not prediction); 004 action 23",
+        "NHS England guidance, chapter 3 (NICE NG225: formulation, not prediction); "
+        "NHS Somerset action plan, action 23",
     ),
     Standard.CONTACT: StandardInfo(
         "Contact against target",
         "Face-to-face contacts with the person at their weekly target.",
-        "001; 002 annex B; design rule 2",
+        "The assertive outreach model; NHS England guidance, annex B (intensity)",
     ),
     Standard.PHYSICAL_HEALTH: StandardInfo(
         "Physical health check",
         "A physical health check in the last 12 months.",
-        "004 actions 3, 32 and 37; 002 chapter 4 (physical health needs)",
+        "NHS Somerset action plan, actions 3, 32 and 37; NHS England guidance, chapter 4 "
+        "(physical health needs)",
     ),
     Standard.LEGAL: StandardInfo(
         "Legal deadlines",
         "CTO renewals and expiry, and Section 117 aftercare reviews, dealt with by their dates.",
-        "002 chapter 4 (use of legal frameworks); design rule 5",
+        "NHS England guidance, chapter 4 (use of legal frameworks)",
     ),
     Standard.CARER_CONTACT: StandardInfo(
         "Carer contact",
         "The team in touch with the person's carer or family at least every 3 months, where "
         "there is one.",
-        "002 chapters 3 and 4 (families and carers); design rule 8",
+        "NHS England guidance, chapters 3 and 4 (families and carers)",
     ),
 }
 

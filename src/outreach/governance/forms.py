@@ -57,10 +57,10 @@ class ReturnForm(DatesFrom1900):
     organisation = text("Integrated care board", limits.SHORT_LABEL, textarea=False)
     as_of = forms.DateField(label="Figures as on", error_messages=DATE_ERRORS)
     partners = forms.MultipleChoiceField(
-        label="Who was involved in the review (002 chapter 5)", required=False,
+        label="Who was involved in the review (NHS England guidance, chapter 5)", required=False,
         widget=forms.CheckboxSelectMultiple, choices=Partner.choices)
     policies_reviewed = _text("Policies and practices reviewed")
-    cohort = _text("How people in scope are identified (002 chapter 2)")
+    cohort = _text("How people in scope are identified (NHS England guidance, chapter 2)")
     gaps_workforce = _text("Gaps and barriers: workforce")
     gaps_resourcing = _text("Gaps and barriers: resourcing")
     barriers = _text("Other gaps and barriers")

@@ -45,7 +45,7 @@ UNKNOWN_FEATURE = "No such feature."
 RETURN_SUBMITTED = "This return has been submitted: its figures and words are frozen."
 DNA_NOT_CONFIRMED = (
     "Confirm that did-not-attend is never a reason for discharge before submitting "
-    "(002 chapter 5), or record why it cannot be confirmed in the barriers."
+    "(NHS England guidance, chapter 5), or record why it cannot be confirmed in the barriers."
 )
 TITLE_REQUIRED = "Enter a title."
 ORGANISATION_REQUIRED = "Enter the integrated care board."

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Max, Q
 
 from outreach.clinical import selectors as clinical
+from outreach.core import depots
 from outreach.core.engagement import ACTIONS, EngagementState
 from outreach.core.redflags import LABELS as FLAG_LABELS
 from outreach.meetings.models import Action, ItemNote, Meeting, MeetingKind, Outcome
@@ -160,6 +161,11 @@ def _outcomes_since(case: _Caseload, since: date, today: date) -> Section:
     return section
 
 
+def _last_site(site: str) -> str:
+    """Where the last dose went, so that whoever gives the next one rotates the site."""
+    return f". Last given in the {depots.site_label(site)}." if site else ""
+
+
 def _deadlines(case: _Caseload, today: date) -> Section:
     section = Section("deadlines", f"Depots and legal deadlines in the next {LOOKAHEAD_DAYS} days",
                       "Nothing due.")
@@ -169,7 +175,8 @@ def _deadlines(case: _Caseload, today: date) -> Section:
         when = f"overdue since {d.due_on:%-d %b}" if d.overdue else f"due {d.due_on:%a %-d %b}"
         section.items.append(Item(key=f"depot:{d.depot_id}:{d.due_on}", person_id=d.person_id,
                                   title=f"{case.name(d.person_id)}: depot {when}",
-                                  detail=f"{d.medicine} {d.dose}", urgent=d.overdue))
+                                  detail=f"{d.medicine} {d.dose}{_last_site(d.last_site)}",
+                                  urgent=d.overdue))
     for d in clinical.legal_deadlines_due(ids, start=today, end=end, today=today):
         overdue = d.due_on < today
         when = f"overdue since {d.due_on:%-d %b}" if overdue else f"due {d.due_on:%a %-d %b}"

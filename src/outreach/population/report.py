@@ -117,7 +117,8 @@ def equality(result: CohortResult, d: Disclosure, by: tuple[str, ...] = DEFAULT_
 MULTIPLIER_NOTE = (
     "The multiplier estimate is 10-15% of the SMI cohort known to secondary care, as in "
     "NHS England's regional model. It is not a count of anyone and must not be used for "
-    "planning (003); it is shown only for comparison with the people identified."
+    "planning (Greater Manchester ICB's FOI reply); it is shown only for comparison with the "
+    "people identified."
 )
 COLUMNS = (
     ("cohort", "People meeting the criteria"),

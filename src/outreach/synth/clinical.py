@@ -207,6 +207,8 @@ class DepotDoseRow(EntryRow):
     given_on: date | None
     given_by_id: int | None
     note: str
+    site: str = ""
+    batch: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -578,7 +580,15 @@ CTO_CONDITIONS = (
     "To see the team at least weekly; to accept medication as prescribed; not to use "
     "illicit drugs.",
 )
-DOSE_NOTES = ("", "", "", "Left gluteal.", "Right gluteal.", "Deltoid; no side effects.")
+DOSE_NOTES = ("", "", "", "No side effects reported.", "Talked about sleep; settled.",
+              "Tolerated well.")
+# Where a depot's doses are given, by the depot's id: the pair of sites (left and right of
+# one muscle) it alternates between, as rotation asks. Deltoid only for the medicines given
+# there; most depots go in the buttock.
+DOSE_SITE_PAIRS = (("dorsogluteal_left", "dorsogluteal_right"),
+                   ("ventrogluteal_left", "ventrogluteal_right"),
+                   ("dorsogluteal_right", "dorsogluteal_left"))
+DELTOID_MEDICINES = ("Paliperidone palmitate", "Aripiprazole")
 MISSED_DOSE_NOTES = ("Not in when visited for the depot. Will try again.",
                      "Did not come to the depot clinic. Home visit planned.")
 REFUSED_DOSE_NOTES = ("Refused the depot: says they don't need it. Consultant informed.",
@@ -1499,13 +1509,31 @@ def _add_depot(record: ClinicalRecord, p: CasePerson, rng, medicine: str, dose: 
     return row.id
 
 
+def _batch(medicine: str, day: int) -> str:
+    """The batch a team's stock of a medicine came from on a day: a new one each quarter,
+    shared by everyone given that medicine then (what a recall would find)."""
+    d = _d(day)
+    initials = "".join(w[0] for w in medicine.split()[:2]).upper()
+    return f"{initials}{d.year % 100:02d}{(d.month - 1) // 3 + 1}{len(medicine) * 7 % 100:02d}"
+
+
 def _add_doses(world: World, record: ClinicalRecord, p: CasePerson, rng, depot_id: int,
                events: list[tuple[int, str, int]]) -> None:
-    """Given by a nurse at work that day; a missed or refused dose recorded by the worker."""
+    """Given by a nurse at work that day, in the site after the last one (alternating left
+    and right), from that quarter's batch; a missed or refused dose recorded by the worker.
+    Site and batch come from the depot and the day, not from `rng`, so the rest of the
+    record is the same as before they were recorded."""
+    medicine = next(d.medicine for d in reversed(record.depots) if d.id == depot_id)
+    pair = (("deltoid_left", "deltoid_right") if medicine in DELTOID_MEDICINES
+            and depot_id % 4 == 0 else DOSE_SITE_PAIRS[depot_id % len(DOSE_SITE_PAIRS)])
+    given = 0
     for due, outcome, day in sorted(events, key=lambda e: (e[0], e[1] == GIVEN, e[2])):
+        site = batch = ""
         if outcome == GIVEN:
             who = world.nurse_at_work(p.team.id, day, p.worker(day), rng)
             note = _one(rng, DOSE_NOTES)
+            site, batch = pair[given % 2], _batch(medicine, day)
+            given += 1
         else:
             who = p.worker(day)
             note = _one(rng, MISSED_DOSE_NOTES if outcome == MISSED else REFUSED_DOSE_NOTES)
@@ -1513,7 +1541,7 @@ def _add_doses(world: World, record: ClinicalRecord, p: CasePerson, rng, depot_i
             id=len(record.depot_doses) + 1, person_id=p.pid, episode_id=p.episode,
             recorded_by_id=who, recorded_at=_when(day, rng, 12 * 60, 300), depot_id=depot_id,
             due_on=_d(due), outcome=outcome, given_on=_d(day) if outcome == GIVEN else None,
-            given_by_id=who if outcome == GIVEN else None, note=note,
+            given_by_id=who if outcome == GIVEN else None, note=note, site=site, batch=batch,
         ))
 
 

@@ -6,6 +6,7 @@ front sheet stays fast for someone with years of history."""
 from dataclasses import dataclass
 from datetime import date
 
+from outreach.core.depots import dose_details
 from outreach.records.models import Person, Transition
 
 PER_KIND = 40
@@ -37,11 +38,13 @@ def _entries(person: Person):
             :PER_KIND]:
         yield Entry(r.reviewed_on, "Risk formulation", "Risk formulation reviewed",
                     r.recorded_by.name)
-    for d in person.depot_doses.select_related("depot", "recorded_by").order_by("-due_on")[
-            :PER_KIND]:
+    for d in person.depot_doses.select_related("depot", "recorded_by", "given_by").order_by(
+            "-due_on")[:PER_KIND]:
+        details = dose_details(given_by=d.given_by.name if d.given_by_id else None,
+                               site=d.site, batch=d.batch)
         yield Entry(d.given_on or d.due_on, "Depot",
-                    f"{d.depot.medicine} {d.depot.dose}: {d.get_outcome_display().lower()}",
-                    d.recorded_by.name)
+                    f"{d.depot.medicine} {d.depot.dose}: {d.get_outcome_display().lower()}"
+                    f"{' ' + details if details else ''}", d.recorded_by.name)
     for c in person.carer_contacts.select_related("carer", "recorded_by").order_by("-date")[
             :PER_KIND]:
         concern = " (concern)" if c.concern else ""

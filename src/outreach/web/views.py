@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,9 @@ from outreach.web.former import former_front_sheet
 from outreach.web.timeline import timeline
 
 COVER_LOOKAHEAD_DAYS = 14
+# Who lands on the whole team's caseload when they have nobody of their own: the people who
+# lead the team's care (the manager and the consultant), not "My people: 0 people".
+TEAM_FIRST_ROLES = (Role.MANAGER, Role.CONSULTANT)
 # NHS.UK tag colours for the engagement ladder.
 TAG_CLASS = {
     EngagementState.ON_TRACK: "nhsuk-tag--green",
@@ -57,14 +61,23 @@ def sign_out(request):
 @login_required
 def caseload(request):
     """The caseload: my people (and people I cover) or the whole team's, filtered, with
-    engagement, last and next contact and red-flag markers for every row."""
+    engagement, last and next contact and red-flag markers for every row.
+
+    It is also where signing in lands, so each role is sent to its own first page: the
+    crisis line to its crisis summaries, a commissioner to the governance pages, and a
+    manager or consultant with nobody of their own to the whole team's caseload."""
     staff = selectors.staff_for(request.user)
     if staff is not None and staff.role == Role.CRISIS_LINE:
         return redirect("crisis-list")
+    if staff is not None and staff.role == Role.COMMISSIONER:
+        return redirect("governance")
     if staff is None or not staff.is_clinical:
         return render(request, "web/no_caseload.jinja", {"staff": staff})
     filters = CaseloadFilters.from_query(request.GET)
     today = selectors.today()
+    if ("view" not in request.GET and staff.role in TEAM_FIRST_ROLES
+            and not selectors.caseload(request.user, on=today, only_mine=True).exists()):
+        return redirect(f"{reverse('caseload')}?view=team")
     people = selectors.caseload(request.user, on=today, only_mine=filters.only_mine)
     rows = list(filters.apply_sql(people))
     flags = clinical.flags_for_people(

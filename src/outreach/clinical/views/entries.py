@@ -24,7 +24,9 @@ from outreach.clinical.views.common import (
     today,
 )
 from outreach.clinical.views.kinds import Kind, kind_or_404
+from outreach.records.selectors import current_episode, team_clinicians
 from outreach.records.services import ValidationFailed
+from outreach.teams.models import StaffMember
 
 # What the history page reads with each kind, so that it makes a fixed number of queries.
 RELATED = {
@@ -32,7 +34,7 @@ RELATED = {
     "relapse-signature": (("recorded_by",), ("signs",)),
     "social-circumstances": (("recorded_by",), ("substance_use",)),
     "carer-contact": (("recorded_by", "carer", "followed_up_by"), ()),
-    "depot": (("recorded_by",), ("doses",)),
+    "depot": (("recorded_by",), ("doses", "doses__given_by")),
 }
 
 
@@ -47,9 +49,20 @@ def history_url(person, kind: Kind) -> str:
     return reverse("clinical-history", args=[person.pk, kind.slug])
 
 
+def givers(person) -> list:
+    """Who may be named as having given a depot dose: the clinicians of the person's team."""
+    episode = current_episode(person)
+    return team_clinicians(episode.team) if episode is not None else []
+
+
 def _form_kwargs(kind: Kind, person) -> dict:
     if kind.slug == "carer-contact":
         return {"carers": list(person.carers.order_by("-is_main_carer", "name", "id"))}
+    if kind.slug == "depot-dose":
+        # A correction keeps who gave a dose a choice even if they have left the team since.
+        past = StaffMember.objects.filter(pk__in=person.depot_doses.exclude(
+            given_by=None).values("given_by"))
+        return {"givers": list({s.pk: s for s in [*past, *givers(person)]}.values())}
     return {}
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from outreach.clinical import forms, services
 from outreach.clinical.views import present
 from outreach.clinical.views.common import adding_row, one, scope, show, status_of, submit, today
-from outreach.clinical.views.entries import form_context, record_url
+from outreach.clinical.views.entries import form_context, givers, record_url
 from outreach.clinical.views.kinds import KINDS
 
 
@@ -51,12 +51,15 @@ def _version(form) -> int:
 def depot_dose(request, person_id: int, depot_id: int):
     staff, person = scope(request, person_id)
     depot = one(person.depots, depot_id)
+    team = givers(person)
     return _event(
         request, person, form_class=forms.DoseForm, kind="depot", entry=depot,
         entry_kind="depot", heading=f"Record a dose of {depot.medicine}",
         intro="A dose given moves the next due date on. A refused or missed dose leaves "
         "the depot due, and raises a red flag.",
-        initial={"due_on": depot.next_due, "given_on": today()},
+        form_kwargs={"givers": team, "last_given": services.last_given_dose(depot)},
+        initial={"due_on": depot.next_due, "given_on": today(),
+                 "given_by": staff.pk if staff in team else None},
         save=lambda form: services.depot_dose_record(
             depot=depot, by=staff, request=request, expected_version=_version(form),
             **form.values()),

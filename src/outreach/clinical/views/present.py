@@ -139,7 +139,10 @@ ROWS: dict[str, list[Row]] = {
     ],
     "depot-dose": [
         Row("Due on", attr("due_on")), Row("Outcome", display("outcome")),
-        Row("Given on", attr("given_on")), Row("Note", attr("note")),
+        Row("Given on", attr("given_on")),
+        Row("Given by", lambda d: d.given_by.name if d.given_by_id else None),
+        Row("Injection site", display("site")), Row("Batch number", attr("batch")),
+        Row("Note", attr("note")),
     ],
     "detention": [
         Row("Section", display("section")), Row("Started on", attr("start")),
