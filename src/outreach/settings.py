@@ -54,6 +54,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "outreach.urls"
+# A form refused by the CSRF check gets a page of the service that explains and offers to
+# reload the form (web/errors.py), not Django's bare "CSRF verification failed".
+CSRF_FAILURE_VIEW = "outreach.web.errors.csrf_failure"
 WSGI_APPLICATION = "outreach.wsgi.application"
 
 TEMPLATES = [
