@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "outreach.audit",
+    "outreach.submissions",
     "outreach.teams",
     "outreach.records",
     "outreach.clinical",
@@ -50,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Stores the one-time keys of the forms a page rendered (outreach.submissions).
+    "outreach.submissions.services.IssueKeys",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
