@@ -1,4 +1,4 @@
-"""A form's one-time key, kept by the database (docs/decisions/0008-one-time-form-keys.md)."""
+"""A form's one-time key, kept by the database (docs/decisions/0012-forms-in-the-browser.md)."""
 
 from django.conf import settings
 from django.db import models
