@@ -204,3 +204,14 @@ def test_an_invalid_form_or_a_get_saves_nothing():
     get = RequestFactory().get("/somewhere/", {"name": "Ann", "version": "3"})
     assert save_form(get, NameForm(get.GET), save) is None
     assert save.calls == []
+
+
+def test_the_same_answers_at_the_next_version_are_the_same_submission(user):
+    """A versioned form fetched again after its first save carries the next version: the
+    same answers are still the same submission."""
+    save = Service()
+    first = post(user, key="v1")
+    save_form(first, NameForm(first.POST), save)
+    again = post(user, key="v2", version="4")
+    assert save_form(again, NameForm(again.POST), save)["Location"] == "/saved/?ok=1"
+    assert len(save.calls) == 1

@@ -66,9 +66,14 @@ def issue(keys: list[str], *, user, page: str, now: datetime | None = None) -> N
          for k in keys], ignore_conflicts=True)
 
 
+# Not content: the key, and the version a form was rendered at (a page fetched again after
+# the first save carries the next version, with the same answers).
+NOT_CONTENT = frozenset({"submission_key", "version", "expected_version"})
+
+
 def fingerprint(data: dict) -> str:
-    """A hash of a form's cleaned data, without its key."""
-    content = {k: str(v) for k, v in sorted(data.items()) if k != "submission_key"}
+    """A hash of what a form says: its cleaned data without its key or version."""
+    content = {k: str(v) for k, v in sorted(data.items()) if k not in NOT_CONTENT}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
