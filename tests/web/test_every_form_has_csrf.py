@@ -10,7 +10,9 @@ naming the page and the form of any POST form without a non-empty token.
 
 The crawl follows links on the same host only, at most PER_PATTERN pages of each URL
 pattern (a person's record is walked for a few people, not for all), and it skips files
-(PDF, calendar, CSV) and the API. A form that posts to a view marked csrf_exempt (the
+(PDF, calendar, CSV) and the API. The fixture adds the rows some form pages need that the
+small demo lacks (a proposed and a locked visit, a return, a plan action, a feedback link,
+a training record); MUST_REACH fails the test if the crawl stops reaching them. A form that posts to a view marked csrf_exempt (the
 NHS.UK header's sign-out) needs no token.
 """
 
@@ -24,10 +26,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.urls import Resolver404, get_resolver, resolve
 
-from outreach.records.models import Person, PlannedVisit
+from outreach.experience import services as experience
+from outreach.governance import services as governance
+from outreach.governance.models import DactsAssessment
+from outreach.records.models import Contact, DischargeDecision, Person, PlannedVisit
+from outreach.skills import services as skills
+from outreach.skills.models import Competency
 from outreach.synth.generator import generate, small_scale
 from outreach.synth.load import demo_password, load
-from outreach.teams.models import Discipline, Role, StaffMember
+from outreach.teams.models import Absence, Discipline, Role, StaffMember
 from outreach.visits.models import Proposal, VisitLock, WeekPlan
 from tests import factories
 from tests.client import BrowserClient, post_forms, posts_to
@@ -35,13 +42,15 @@ from tests.client import BrowserClient, post_forms, posts_to
 ROLES = ("practitioner", "manager", "consultant", "commissioner", "other-team", "crisis")
 PER_PATTERN = 3
 MAX_PAGES = 400  # per role, a bound in case a page links to endless variants
-SKIP_PREFIXES = ("/api/", "/static/", "/assets/", "/logout/", "/login/", "/feedback/")
+SKIP_PREFIXES = ("/api/", "/static/", "/assets/", "/logout/", "/login/")
 SKIP_SUFFIXES = (".ics", ".pdf", ".csv", ".json", ".xml")
 # Pages with a POST form that the crawl must reach for some role, or it proves little.
 MUST_REACH = {"contact-new", "visits", "visits-worker-day", "visits-person", "handover",
               "mdt", "person", "episode", "clinical-record", "clinical-new", "discharge",
               "absence-new", "skills-staff", "governance-returns", "feedback-team",
-              "visit-reminder", "person-outcomes-new", "crisis-summary"}
+              "visit-reminder", "person-outcomes-new", "crisis-summary", "contact-next",
+              "absence-cover", "governance-return-edit", "governance-action-edit",
+              "skills-amend", "feedback-public-form", "discharge-record"}
 
 
 class Links(HTMLParser):
@@ -113,22 +122,28 @@ def seed_urls(ids: dict[str, list[int]]) -> list[str]:
     return urls
 
 
-def fill(route: str, ids: dict[str, list[int]]) -> list[str]:
+def fill(route: str, ids: dict[str, list]) -> list[str]:
+    """The route with real values: one URL for each of the first few people, the first
+    value of every other parameter; none if a parameter has no value."""
     params = re.findall(r"<(?:(\w+):)?(\w+)>", route)
     if not params:
         return ["/" + route]
     values = {}
     for kind, name in params:
         if kind == "isodate":
-            values[name] = (date.today() + timedelta(days=1)).isoformat()
-        elif name in ids and ids[name]:
-            values[name] = ids[name][0]
+            values[name] = [(date.today() + timedelta(days=1)).isoformat()]
+        elif ids.get(name):
+            values[name] = ids[name][:3] if name == "person_id" else ids[name][:1]
         else:
             return []
-    out = route
-    for _kind, name in params:
-        out = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), out, count=1)
-    return ["/" + out]
+    urls = []
+    for person in values.get("person_id", [None]):
+        out = route
+        for _kind, name in params:
+            value = person if name == "person_id" else values[name][0]
+            out = re.sub(rf"<(?:\w+:)?{name}>", str(value), out, count=1)
+        urls.append("/" + out)
+    return urls
 
 
 @pytest.fixture
@@ -149,15 +164,41 @@ def demo(db):
     for v in ahead:
         Proposal.objects.create(visit=v, run=run, kind="contact", minutes=45)
     VisitLock.objects.create(visit=ahead[-1], locked_by=practitioner)
-    return ahead
+    # Rows the pages with forms need that the demo may lack: a return and a plan action,
+    # a feedback link, a discharge decision's record is the demo's own.
+    manager = StaffMember.objects.get(user__username="manager")
+    commissioner = StaffMember.objects.get(user__username="commissioner")
+    review = governance.return_create(by=commissioner, today=today, title="Review",
+                                      organisation="ICB", as_of=today)
+    action = governance.action_create(by=manager, section="governance", action="Do it",
+                                      timeframe="medium", lead_organisation="ICB")
+    link = experience.link_create(team_id=practitioner.team_id)
+    training = skills.training_record(staff=practitioner, competency=Competency.objects.first(),
+                                      completed_on=today - timedelta(days=30), by=manager)
+    return {"visit_id": [v.pk for v in ahead], "return_id": [review.pk],
+            "action_id": [action.pk], "code": [link.code], "respondent": ["person"],
+            "contact_id": list(Contact.objects.filter(staff__team=practitioner.team)
+                               .order_by("-pk").values_list("pk", flat=True)[:1]),
+            "absence_id": list(Absence.objects.filter(staff__team=practitioner.team)
+                               .values_list("pk", flat=True)[:1]),
+            "record_id": [training.pk],
+            "decision_id": list(DischargeDecision.objects.values_list("pk", flat=True)[:1]),
+            "assessment_id": list(DactsAssessment.objects.values_list("pk", flat=True)[:1])}
 
 
-def _ids(staff: StaffMember, visits) -> dict[str, list[int]]:
+def _ids(staff: StaffMember, shared: dict[str, list]) -> dict[str, list]:
+    """Ids for the URL patterns: the role's own team's people, itself, and the shared rows
+    (another team's ids are refused with 404, which the crawl simply passes by)."""
     team = staff.team_id
     people = list(Person.objects.filter(episodes__team_id=team).values_list("pk", flat=True)
                   .distinct()[:2]) if team else []
-    return {"person_id": people, "staff_id": [staff.pk], "visit_id": [v.pk for v in visits],
-            "team_id": [team] if team else []}
+    # The people of the shared contact and discharge decision first, so their pages exist.
+    owners = [*Contact.objects.filter(pk__in=shared["contact_id"]).values_list("person_id",
+                                                                               flat=True),
+              *DischargeDecision.objects.filter(pk__in=shared["decision_id"])
+              .values_list("episode__person_id", flat=True)]
+    return {**shared, "person_id": list(dict.fromkeys([*owners, *people])),
+            "staff_id": [staff.pk], "team_id": [team] if team else []}
 
 
 def crawl(client: BrowserClient, starts: list[str]) -> tuple[list[str], Counter, set[str]]:
@@ -177,11 +218,11 @@ def crawl(client: BrowserClient, starts: list[str]) -> tuple[list[str], Counter,
         route = route_of(path)
         if route is None or per_route[route] >= PER_PATTERN:
             continue
-        per_route[route] += 1
         response = client.get(url)
         fetched += 1
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
+            continue  # refused (another team's id), a redirect or a file: not counted
+        per_route[route] += 1
         names.add(url_name(path) or "")
         html = response.content.decode()
         for form in post_forms(html):
