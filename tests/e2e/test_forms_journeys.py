@@ -22,7 +22,7 @@ def shot(page: Page, name: str) -> None:
     """Screenshots to look at, when OUTREACH_SHOTS names a directory."""
     if folder := os.environ.get("OUTREACH_SHOTS"):
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
 
 
 def _person(page: Page, row: int) -> str:
