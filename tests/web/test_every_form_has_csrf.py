@@ -12,8 +12,8 @@ The crawl follows links on the same host only, at most PER_PATTERN pages of each
 pattern (a person's record is walked for a few people, not for all), and it skips files
 (PDF, calendar, CSV) and the API. The fixture adds the rows some form pages need that the
 small demo lacks (a proposed and a locked visit, a return, a plan action, a feedback link,
-a training record); MUST_REACH fails the test if the crawl stops reaching them. A form that posts to a view marked csrf_exempt (the
-NHS.UK header's sign-out) needs no token.
+a training record); MUST_REACH fails the test if the crawl stops reaching them. A form
+that posts to a view marked csrf_exempt (the NHS.UK header's sign-out) needs no token.
 """
 
 import re
