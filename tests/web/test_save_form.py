@@ -215,3 +215,12 @@ def test_the_same_answers_at_the_next_version_are_the_same_submission(user):
     again = post(user, key="v2", version="4")
     assert save_form(again, NameForm(again.POST), save)["Location"] == "/saved/?ok=1"
     assert len(save.calls) == 1
+
+
+def test_an_edit_changed_and_made_again_is_saved_each_time(user):
+    """Only the latest save counts as 'the same': X, then Y, then X again saves X again."""
+    save = Service()
+    for key, name in (("e1", "Ann"), ("e2", "Bea"), ("e3", "Ann")):
+        request = post(user, key=key, name=name)
+        save_form(request, NameForm(request.POST), save)
+    assert [c["name"] for c in save.calls] == ["Ann", "Bea", "Ann"]

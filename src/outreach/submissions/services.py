@@ -8,9 +8,10 @@
   went. A conditional UPDATE, or an INSERT under the key's unique constraint for a key not
   issued here (a form older than KEEP), so two claims racing each other cannot both win.
 - Same content again: Back fetches a form page afresh, with a new key, while the browser
-  puts back what was typed. A form whose content is identical to what the same user saved
-  through the same form within REPEAT_WINDOW is taken as that submission again (forms can
-  opt out: `same_content_is_a_repeat = False`, e.g. keying in a pile of paper forms).
+  puts back what was typed. A form whose content is identical to the same user's latest
+  save through the same form, within REPEAT_WINDOW, is taken as that submission again
+  (forms can opt out: `same_content_is_a_repeat = False`, e.g. keying in a pile of paper
+  forms).
 """
 
 import hashlib
@@ -102,11 +103,13 @@ def claim(*, key: str, user, form: str, data: dict | None = None,
         row = SubmissionKey.objects.get(key=key)
         return Repeat(row.redirect_to or form, row.used_at or now)
     if fp and same_content_is_a_repeat and user_id is not None:
+        # The user's latest save through this form, if it said the same: an edit made,
+        # changed and made again (X, Y, X) is saved each time.
         earlier = (SubmissionKey.objects
-                   .filter(user_id=user_id, form=form[:300], fingerprint=fp,
-                           used_at__gte=now - REPEAT_WINDOW)
-                   .exclude(key=key).exclude(redirect_to="").order_by("-used_at").first())
-        if earlier is not None:
+                   .filter(user_id=user_id, form=form[:300], used_at__gte=now - REPEAT_WINDOW)
+                   .exclude(key=key).exclude(redirect_to="").order_by("-used_at", "-pk")
+                   .first())
+        if earlier is not None and earlier.fingerprint == fp:
             settle(key=key, redirect_to=earlier.redirect_to)
             return Repeat(earlier.redirect_to, earlier.used_at, same_content=True)
     return None
