@@ -3,6 +3,7 @@ from django.test import Client
 
 from outreach.teams.models import Discipline, Role
 from tests import factories
+from tests.client import BrowserClient
 
 
 @pytest.fixture
@@ -48,8 +49,9 @@ def stranger(other_team, other_practitioner):
     return factories.make_person(other_team, other_practitioner)
 
 
-def login(staff) -> Client:
-    client = Client()
+def login(staff) -> BrowserClient:
+    """A signed-in client that posts forms as a browser does (tests/client.py)."""
+    client = BrowserClient()
     assert client.login(username=staff.user.username, password=factories.PASSWORD)
     return client
 

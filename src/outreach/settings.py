@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "outreach.audit",
+    "outreach.submissions",
     "outreach.teams",
     "outreach.records",
     "outreach.clinical",
@@ -50,11 +51,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Stores the one-time keys of the forms a page rendered (outreach.submissions).
+    "outreach.submissions.services.IssueKeys",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "outreach.web.middleware.ReadOnlyRecords",
 ]
 
 ROOT_URLCONF = "outreach.urls"
+# A form refused by the CSRF check gets a page of the service that explains and offers to
+# reload the form (web/errors.py), not Django's bare "CSRF verification failed".
+CSRF_FAILURE_VIEW = "outreach.web.errors.csrf_failure"
 WSGI_APPLICATION = "outreach.wsgi.application"
 
 TEMPLATES = [

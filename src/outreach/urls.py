@@ -19,3 +19,8 @@ urlpatterns = [
     path("", include("outreach.population.urls")),
     path("", include("outreach.web.urls")),
 ]
+
+handler400 = "outreach.web.errors.bad_request"
+handler403 = "outreach.web.errors.permission_denied"
+handler404 = "outreach.web.errors.page_not_found"
+handler500 = "outreach.web.errors.server_error"

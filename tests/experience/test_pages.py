@@ -135,7 +135,7 @@ def test_person_feedback_is_linked_scoped_and_audited(person, practitioner,
     # Another team's practitioner: 404 for the list and the form; nothing written.
     other = login(other_practitioner)
     assert other.get(f"/people/{person.pk}/feedback/").status_code == 404
-    assert other.post(url, {**ANSWERS, "channel": "paper",
+    assert other.post_stale(url, {**ANSWERS, "channel": "paper",
                             "given_on": factories.today().isoformat()}).status_code == 404
     assert Feedback.objects.count() == 1
 
@@ -184,7 +184,7 @@ def test_team_feedback_page_manages_the_link_and_keys_in_paper_forms(team, manag
     link = FeedbackLink.objects.get(team=team, active=True)
     page = login(practitioner).get("/team/feedback/")
     assert f"/feedback/{link.code}/" in page.content.decode()
-    assert login(practitioner).post("/team/feedback/").status_code == 404  # managers only
+    assert login(practitioner).post_stale("/team/feedback/").status_code == 404  # managers only
     client.post("/team/feedback/", {"revoke": link.pk})
     link.refresh_from_db()
     assert not link.active and FeedbackLink.objects.filter(pk=link.pk).exists()

@@ -70,7 +70,8 @@ def test_every_count_in_a_return_is_suppressed(team, practitioner, commissioner,
 def test_submitting_freezes_the_return(team, practitioner, commissioner, review):
     client = login(commissioner)
     response = client.post(f"/governance/returns/{review.pk}/submit/",
-                           {"version": review.version})
+                           {"version": review.version},
+                           page=f"/governance/returns/{review.pk}/")
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == "submitted" and review.snapshot["title"] == "Review 2026"
@@ -91,7 +92,8 @@ def test_a_return_is_not_submitted_without_the_dna_confirmation(commissioner):
     review = services.return_create(by=commissioner, today=factories.today(), title="R",
                                     organisation="ICB", as_of=factories.today())
     response = login(commissioner).post(f"/governance/returns/{review.pk}/submit/",
-                                        {"version": review.version})
+                                        {"version": review.version},
+                                        page=f"/governance/returns/{review.pk}/")
     assert response["Location"].endswith("?error=dna")
     review.refresh_from_db()
     assert review.is_draft
@@ -184,7 +186,7 @@ def test_practitioners_read_the_plan_but_do_not_change_it(practitioner, manager)
     client = login(practitioner)
     assert client.get("/governance/actions/").status_code == 200
     assert client.get("/governance/actions/new/").status_code == 404
-    assert client.post(f"/governance/actions/{action.pk}/", {
+    assert client.post_stale(f"/governance/actions/{action.pk}/", {
         "version": action.version, "status": "done", "on": "2026-01-01",
         "note": "x"}).status_code == 404
 

@@ -119,18 +119,19 @@ def test_mark_discussed_and_actions_stay_until_done(team, practitioner, person):
     factories.add_contact(person, practitioner, days_ago=10)
     client = login(practitioner)
     key = f"engagement:{person.pk}"
-    client.post("/handover/notes/", {"item_key": key, "person": person.pk})
+    client.post("/handover/notes/", {"item_key": key, "person": person.pk}, page="/handover/")
     page = client.get("/handover/").content.decode()
     assert "Discussed" in page
     due = (factories.today() + timedelta(days=1)).isoformat()
     form = {"description": "Visit with a colleague", "owner": practitioner.pk, "due": due,
             "item_key": key, "person": person.pk, "submission_key": "a-1"}
     client.post("/handover/actions/", form)
-    client.post("/handover/actions/", form)  # a double tap
+    client.post_again()  # a double tap
     action = Action.objects.get()
     assert "Visit with a colleague" in client.get("/handover/").content.decode()
     assert "Visit with a colleague" in client.get("/mdt/").content.decode()
-    client.post(f"/handover/actions/{action.pk}/done/", {"version": action.version})
+    client.post(f"/handover/actions/{action.pk}/done/", {"version": action.version},
+                page="/handover/")
     assert "Visit with a colleague" not in client.get("/handover/").content.decode()
     assert AuditEvent.objects.filter(person_id=person.pk, what__startswith="handover").exists()
 
@@ -172,7 +173,8 @@ def test_mdt_records_a_decision(team, practitioner):
     key = f"referral:{new.episodes.get().pk}"
     client = login(practitioner)
     client.post("/mdt/notes/", {"item_key": key, "person": new.pk, "outcome": "record",
-                                "decision": "Discuss again: psychosis and family concern"})
+                                "decision": "Discuss again: psychosis and family concern"},
+                page="/mdt/")
     assert "Discuss again: psychosis and family concern" in client.get("/mdt/").content.decode()
 
 

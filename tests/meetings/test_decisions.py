@@ -19,7 +19,7 @@ def _referral(team, practitioner, **fields):
 def test_an_empty_mdt_decision_is_refused_and_nothing_is_marked(team, practitioner):
     person, key = _referral(team, practitioner)
     response = login(practitioner).post("/mdt/notes/", {
-        "item_key": key, "person": person.pk, "outcome": "record", "decision": "  "})
+        "item_key": key, "person": person.pk, "outcome": "record", "decision": "  "}, page="/mdt/")
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page
@@ -31,7 +31,7 @@ def test_an_empty_mdt_decision_is_refused_and_nothing_is_marked(team, practition
 def test_a_referral_decision_must_say_what_was_decided(team, practitioner):
     person, key = _referral(team, practitioner)
     response = login(practitioner).post("/mdt/notes/", {
-        "item_key": key, "person": person.pk, "decision": "Sounds right for us"})
+        "item_key": key, "person": person.pk, "decision": "Sounds right for us"}, page="/mdt/")
     assert response.status_code == 400
     assert CHOOSE_OUTCOME in response.content.decode()
     assert not ItemNote.objects.exists()
@@ -41,7 +41,7 @@ def test_an_overlong_decision_is_refused(team, practitioner):
     person, key = _referral(team, practitioner)
     response = login(practitioner).post("/mdt/notes/", {
         "item_key": key, "person": person.pk, "outcome": "record",
-        "decision": "x" * (limits.MDT_DECISION + 1)})
+        "decision": "x" * (limits.MDT_DECISION + 1)}, page="/mdt/")
     assert response.status_code == 400
     assert "Decision must be 2,000 characters or fewer" in response.content.decode()
     assert not ItemNote.objects.exists()
@@ -52,7 +52,7 @@ def test_accept_goes_to_the_accept_form_with_the_mdts_words(team, practitioner):
     client = login(practitioner)
     response = client.post("/mdt/notes/", {
         "item_key": key, "person": person.pk, "outcome": "accept",
-        "decision": "Accept: psychosis, two admissions this year"})
+        "decision": "Accept: psychosis, two admissions this year"}, page="/mdt/")
     assert response.status_code == 302
     assert response["Location"].startswith(f"/people/{person.pk}/referral/accept/?mdt=")
     form = client.get(response["Location"]).content.decode()
@@ -63,7 +63,7 @@ def test_a_decision_not_carried_out_stays_on_the_agenda(team, practitioner):
     person, key = _referral(team, practitioner)
     client = login(practitioner)
     client.post("/mdt/notes/", {"item_key": key, "person": person.pk, "outcome": "decline",
-                                "decision": "Not psychosis: back to CMHT"})
+                                "decision": "Not psychosis: back to CMHT"}, page="/mdt/")
     page = client.get("/mdt/").content.decode()
     anchor = key.replace(":", "-")
     card = page[page.index(f'id="{anchor}"'):]
@@ -76,7 +76,8 @@ def test_another_teams_note_is_not_carried(team, practitioner, other_practitione
     """The ?mdt= of another team's note carries nothing onto the form."""
     person, key = _referral(team, practitioner)
     login(practitioner).post("/mdt/notes/", {"item_key": key, "person": person.pk,
-                                             "outcome": "accept", "decision": "Secret words"})
+                                             "outcome": "accept", "decision": "Secret words"},
+                             page="/mdt/")
     note = ItemNote.objects.get()
     other_person, _ = _referral(other_practitioner.team, other_practitioner)
     page = login(other_practitioner).get(
@@ -92,7 +93,7 @@ def test_propose_discharge_opens_the_proposal_form_and_is_done_once_proposed(
     client = login(practitioner)
     response = client.post("/mdt/notes/", {
         "item_key": key, "person": person.pk, "outcome": "propose_discharge",
-        "decision": "Well for two years: plan a step-down to the CMHT"})
+        "decision": "Well for two years: plan a step-down to the CMHT"}, page="/mdt/")
     assert response["Location"].startswith(f"/people/{person.pk}/proposals/new/?mdt=")
     assert "Well for two years" in client.get(response["Location"]).content.decode()
     assert "Not carried out" in client.get("/mdt/").content.decode()
@@ -106,6 +107,7 @@ def test_handover_may_just_mark_an_item_discussed(team, practitioner, person):
     factories.add_contact(person, practitioner, days_ago=20)
     key = f"engagement:{person.pk}"
     response = login(practitioner).post("/handover/notes/", {"item_key": key,
-                                                             "person": person.pk})
+                                                             "person": person.pk},
+                                        page="/handover/")
     assert response.status_code == 302
     assert ItemNote.objects.get().discussed

@@ -61,7 +61,7 @@ def test_choices_are_required(practitioner, person):
 
 
 def test_another_teams_person_cannot_be_written(other_practitioner, person):
-    r = login(other_practitioner).post(f"/people/{person.pk}/outcomes/employment/new/",
+    r = login(other_practitioner).post_stale(f"/people/{person.pk}/outcomes/employment/new/",
                                        {"assessed_on": "2025-01-01", "status": "01"})
     assert r.status_code == 404
     assert not EmploymentRecord.objects.exists()

@@ -93,11 +93,16 @@ def _decide(client, person, proposal, decision="agreed", **fields):
     return client.post(f"/people/{person.pk}/proposals/{proposal.pk}/", data)
 
 
-def _carry_out(client, person, proposal, **fields):
+def _carry_out(client, person, proposal, *, stale=False, **fields):
+    """Carry out from the proposal's page; `stale`: posted without the page offering the
+    form (before the MDT agreed), as a tampered or old page would."""
     data = {"on": factories.today().isoformat(), "version": _episode(person).version,
             "submission_key": f"c-{proposal.pk}"}
     data.update(fields)
-    return client.post(f"/people/{person.pk}/proposals/{proposal.pk}/carry-out/", data)
+    url = f"/people/{person.pk}/proposals/{proposal.pk}/carry-out/"
+    if stale:
+        return client.post_stale(url, data)
+    return client.post(url, data, page=f"/people/{person.pk}/proposals/{proposal.pk}/")
 
 
 # --- Refused by the record, whatever the label ---------------------------------------------
@@ -215,7 +220,7 @@ def test_the_whole_route_propose_agree_carry_out(engaged, practitioner, consulta
     proposal = DischargeProposal.objects.get()
     assert response["Location"] == f"/people/{engaged.pk}/proposals/{proposal.pk}/?saved=1"
     # Not yet: carrying out before the MDT's agreement is refused.
-    html = _html(_carry_out(client, engaged, proposal))
+    html = _html(_carry_out(client, engaged, proposal, stale=True))
     assert str(escape(ends.MDT_DECISION_REQUIRED)) in html
     assert _episode(engaged).status == EpisodeStatus.ACCEPTED
     response = _decide(login(consultant), engaged, proposal)
@@ -239,7 +244,7 @@ def test_the_whole_route_propose_agree_carry_out(engaged, practitioner, consulta
     assert episode.status == EpisodeStatus.DISCHARGED
     assert episode.transitions.get(status_after="discharged").kind == "step_down_cmht"
     # Carrying it out twice discharges once.
-    again = _carry_out(client, engaged, proposal)
+    again = client.post_again()
     assert again.status_code in (302, 404)
     assert DischargeDecision.objects.count() == 1
 

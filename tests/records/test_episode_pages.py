@@ -116,13 +116,15 @@ def test_register_twice_creates_one_person(practitioner):
 # Accept or decline
 
 
-def _accept(client, person, **fields):
+def _accept(client, person, *, stale=False, **fields):
     today = factories.today().isoformat()
     data = {"criteria": ["psychosis", "multiple_social_needs"], "other_reason": "",
             "assessment_date": today, "accepted_date": today,
             "version": _episode(person).version, "submission_key": "a-1"}
     data.update(fields)
-    return client.post(f"/people/{person.pk}/referral/accept/", data)
+    # stale: posted from a page opened before the episode changed (no form today).
+    post = client.post_stale if stale else client.post
+    return post(f"/people/{person.pk}/referral/accept/", data)
 
 
 def test_accept_without_psychosis_is_refused_with_the_rule(referral, practitioner):
@@ -151,7 +153,7 @@ def test_accept_twice_records_one_acceptance(referral, practitioner):
     """A double submission goes where the first went and records one transition."""
     client = login(practitioner)
     first = _accept(client, referral)
-    second = _accept(client, referral, version=1)
+    second = client.post_again()
     assert second.status_code == 302 and second["Location"] == first["Location"]
     assert Transition.objects.filter(episode__person=referral).count() == 1
 
@@ -164,13 +166,15 @@ def test_stale_acceptance_is_refused(referral, practitioner):
     assert _episode(referral).status == EpisodeStatus.REFERRED
 
 
-def _decline(client, person, **fields):
+def _decline(client, person, *, stale=False, **fields):
     today = factories.today().isoformat()
     data = {"criteria": ["family_concern"], "reasons": "No psychosis; advice to GP, "
             "referred to primary care mental health", "assessment_date": today,
             "decided_on": today, "version": _episode(person).version, "submission_key": "n-1"}
     data.update(fields)
-    return client.post(f"/people/{person.pk}/referral/decline/", data)
+    # stale: posted from a page opened before the episode changed (no form today).
+    post = client.post_stale if stale else client.post
+    return post(f"/people/{person.pk}/referral/decline/", data)
 
 
 def test_decline_needs_reasons(referral, practitioner):
@@ -202,8 +206,8 @@ def test_decline_with_reasons(referral, practitioner):
 def test_accepted_person_cannot_be_accepted_or_declined_again(person, practitioner):
     """The accept and decline pages are only for a referral waiting for a decision."""
     client = login(practitioner)
-    assert _accept(client, person).status_code == 302
-    assert _decline(client, person, submission_key="n-2").status_code == 302
+    assert _accept(client, person, stale=True).status_code == 302
+    assert _decline(client, person, stale=True, submission_key="n-2").status_code == 302
     assert _episode(person).status == EpisodeStatus.ACCEPTED
     assert not Transition.objects.exists()
 
@@ -321,8 +325,9 @@ def test_another_teams_person_is_404_everywhere(stranger, practitioner, other_pr
         url = f"/people/{stranger.pk}/{page}"
         assert client.get(url).status_code == 404, url
         if page != "discharge/":  # only a signpost to the MDT proposal: GET only
-            assert client.post(url, {**RECORD, "reason": "step_down", "submission_key": page,
-                                     "version": 1}).status_code == 404, url
+            assert client.post_stale(url, {**RECORD, "reason": "step_down",
+                                           "submission_key": page,
+                                           "version": 1}).status_code == 404, url
     episode = _episode(stranger)
     proposal = DischargeProposal.objects.create(
         episode=episode, reason="step_down", rationale="r", relapse_indicators="r",

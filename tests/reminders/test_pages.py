@@ -48,7 +48,7 @@ def test_refusal_is_explained_without_a_button(team, practitioner):
 def test_refused_post_shows_error_summary_and_saves_nothing(team, practitioner):
     """Posting anyway gives the NHS.UK error summary and no reminder."""
     person = factories.make_person(team, practitioner, preferred_contact_means="email")
-    response = login(practitioner).post(_url(make_visit(person, practitioner)),
+    response = login(practitioner).post_stale(_url(make_visit(person, practitioner)),
                                         {"submission_key": "k"})
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html
@@ -60,7 +60,7 @@ def test_other_teams_visit_is_not_found(stranger, other_practitioner, practition
     visit = make_visit(stranger, other_practitioner)
     client = login(practitioner)
     assert client.get(_url(visit)).status_code == 404
-    assert client.post(_url(visit), {"submission_key": "x"}).status_code == 404
+    assert client.post_stale(_url(visit), {"submission_key": "x"}).status_code == 404
     assert not Reminder.objects.exists()
 
 
@@ -85,8 +85,8 @@ def test_other_teams_reminder_cannot_be_marked_or_cancelled(stranger, other_prac
     stranger.save()
     reminder = queue(make_visit(stranger, other_practitioner), other_practitioner)
     client = login(practitioner)
-    assert client.post(f"/reminders/{reminder.pk}/sent/").status_code == 404
-    assert client.post(f"/reminders/{reminder.pk}/cancel/").status_code == 404
+    assert client.post_stale(f"/reminders/{reminder.pk}/sent/").status_code == 404
+    assert client.post_stale(f"/reminders/{reminder.pk}/cancel/").status_code == 404
     assert Reminder.objects.get(pk=reminder.pk).status == Status.QUEUED
 
 
@@ -98,7 +98,7 @@ def test_phone_call_task_marked_done_from_the_outbox(team, practitioner):
     client = login(practitioner)
     html = client.get("/reminders/").content.decode()
     assert "Phone calls to make (1)" in html and "0113 496 0000" in html
-    response = client.post(f"/reminders/{reminder.pk}/sent/")
+    response = client.post(f"/reminders/{reminder.pk}/sent/", page="/reminders/")
     assert response.status_code == 302 and response["Location"].endswith("done=sent")
     reminder.refresh_from_db()
     assert reminder.status == Status.SENT and reminder.sent_by == practitioner

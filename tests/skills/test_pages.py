@@ -76,7 +76,7 @@ def test_only_the_team_manager_sees_the_matrix(team, manager, practitioner,
                                          discipline=Discipline.MANAGER, username="om")
     # Another team's manager cannot reach this team's staff.
     assert login(other_manager).get(f"/team/skills/staff/{practitioner.pk}/").status_code == 404
-    assert login(other_manager).post(f"/team/skills/staff/{practitioner.pk}/new/", {
+    assert login(other_manager).post_stale(f"/team/skills/staff/{practitioner.pk}/new/", {
         "competency": Competency.objects.first().pk, "completed_on": "2025-01-01"}
     ).status_code == 404
 

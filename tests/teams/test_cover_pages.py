@@ -122,9 +122,8 @@ def test_cover_twice_assigns_once(team, practitioner, manager, person):
     client = login(manager)
     _absence(client, practitioner)
     absence = Absence.objects.get()
-    for _ in range(2):
-        client.post(f"/team/absences/{absence.pk}/cover/", {"staff": manager.pk,
-                                                           "submission_key": "c-1"})
+    client.post(f"/team/absences/{absence.pk}/cover/", {"staff": manager.pk})
+    client.post_again()
     assert CoverAssignment.objects.count() == 1
 
 
@@ -141,7 +140,7 @@ def test_another_teams_absence_and_staff_are_404_or_refused(team, practitioner, 
                                   end=_days(2))
     client = login(practitioner)
     assert client.get(f"/team/absences/{away.pk}/cover/").status_code == 404
-    assert client.post(f"/team/absences/{away.pk}/cover/", {
+    assert client.post_stale(f"/team/absences/{away.pk}/cover/", {
         "staff": practitioner.pk, "submission_key": "c-1"}).status_code == 404
     html = _absence(client, other_practitioner).content.decode()
     assert "Choose someone on your team" in html

@@ -73,12 +73,13 @@ def test_accept_lock_and_unlock(based, nurse):
     v = propose(visit(person, nurse, on=2, at=time(11)), nurse)
     client = login(nurse)
     assert "Proposed" in client.get(day_url(nurse, 2)).content.decode()
-    client.post(f"/visits/{v.pk}/accept/")
+    client.post(f"/visits/{v.pk}/accept/", page=day_url(nurse, 2))
     assert Proposal.objects.get(visit=v).accepted_by == nurse
-    client.post(f"/visits/{v.pk}/lock/")
+    client.post(f"/visits/{v.pk}/lock/", page=day_url(nurse, 2))
     assert VisitLock.objects.filter(visit=v, locked_by=nurse).exists()
     assert "Locked" in client.get(day_url(nurse, 2)).content.decode()
-    response = client.post(f"/visits/{v.pk}/unlock/", {"next": f"/visits/people/{person.pk}/"})
+    response = client.post(f"/visits/{v.pk}/unlock/", {"next": f"/visits/people/{person.pk}/"},
+                           page=f"/visits/people/{person.pk}/")
     assert response["Location"] == f"/visits/people/{person.pk}/"
     assert not VisitLock.objects.filter(visit=v).exists()
     assert set(AuditEvent.objects.filter(action="update").values_list("what", flat=True)) == {
@@ -89,14 +90,15 @@ def test_accept_lock_and_unlock(based, nurse):
 def test_a_visit_without_a_time_cannot_be_locked(based, nurse):
     v = visit(make_people(based, nurse, 1)[0], nurse, on=2, at=None)
     client = login(nurse)
-    response = client.post(f"/visits/{v.pk}/lock/")
+    response = client.post(f"/visits/{v.pk}/lock/", page=day_url(nurse, 2))
     assert not VisitLock.objects.exists()
     assert LOCK_NEEDS_TIME in client.get(response["Location"]).content.decode()
 
 
 def test_an_outside_redirect_is_not_followed(based, nurse):
-    v = visit(make_people(based, nurse, 1)[0], nurse, on=2)
-    response = login(nurse).post(f"/visits/{v.pk}/accept/", {"next": "https://evil.example/"})
+    v = propose(visit(make_people(based, nurse, 1)[0], nurse, on=2), nurse)
+    response = login(nurse).post(f"/visits/{v.pk}/accept/", {"next": "https://evil.example/"},
+                                 page=day_url(nurse, 2))
     assert response["Location"] == day_url(nurse, 2)
 
 
@@ -189,7 +191,7 @@ def test_another_team_gets_not_found_everywhere(based, nurse, other_practitioner
         assert outsider.get(url).status_code == 404, url
     for url in (f"/visits/{v.pk}/accept/", f"/visits/{v.pk}/lock/", f"/visits/{v.pk}/unlock/",
                 f"/visits/{v.pk}/adjust/", f"/visits/workers/{nurse.pk}/replan/"):
-        assert outsider.post(url, {"kind": "off_sick", "at": "10:00"}).status_code == 404, url
+        assert outsider.post_stale(url, {"kind": "off_sick", "at": "10:00"}).status_code == 404, url
     assert not Proposal.objects.get(visit=v).accepted and not VisitLock.objects.exists()
     assert login(nurse).get(f"/visits/people/{stranger.pk}/").status_code == 404
     assert not AuditEvent.objects.filter(person_id=person.pk, username="other-team").exists()
@@ -198,7 +200,7 @@ def test_another_team_gets_not_found_everywhere(based, nurse, other_practitioner
 def test_no_caseload_no_plan(commissioner):
     client = login(commissioner)
     assert client.get("/visits/").status_code == 404
-    assert client.post("/visits/plan/", {"start": day(1).isoformat()}).status_code == 404
+    assert client.post_stale("/visits/plan/", {"start": day(1).isoformat()}).status_code == 404
 
 
 def test_the_person_page_shows_their_week_and_what_is_not_planned(based, nurse):

@@ -20,7 +20,7 @@ from .conftest import away, day, every_day, make_depot, make_people, needs_two, 
 
 def run(client, start=None, key="run-1"):
     return client.post("/visits/plan/", {"start": (start or day(1)).isoformat(),
-                                         "submission_key": key})
+                                         "submission_key": key}, page="/visits/")
 
 
 def planned(**filters):
@@ -88,8 +88,10 @@ def test_locks_and_accepted_visits_survive_a_rerun(based, nurse, colleague):
     run(client, key="first")
     first = WeekPlan.objects.get()
     to_lock, to_accept = planned(person=people[0]).first(), planned(person=people[1]).first()
-    assert client.post(f"/visits/{to_lock.pk}/lock/").status_code == 302
-    assert client.post(f"/visits/{to_accept.pk}/accept/").status_code == 302
+    assert client.post(f"/visits/{to_lock.pk}/lock/",
+                       page=f"/visits/people/{people[0].pk}/").status_code == 302
+    assert client.post(f"/visits/{to_accept.pk}/accept/",
+                       page=f"/visits/people/{people[1].pk}/").status_code == 302
     others = set(planned().exclude(pk__in=[to_lock.pk, to_accept.pk])
                  .values_list("pk", flat=True))
     run(client, key="second")

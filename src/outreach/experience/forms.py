@@ -16,6 +16,9 @@ ANONYMOUS_SHARE_HINT = "If you say no, your comment will not be kept."
 
 
 class FeedbackForm(OneSubmissionForm):
+    noun = "feedback"
+    # A pile of paper forms keyed in one after another can hold identical answers.
+    same_content_is_a_repeat = False
     fft = forms.ChoiceField(label=FFT_QUESTION, choices=FFT_CHOICES, widget=forms.RadioSelect,
                             required=False)
     comment = text("Is there anything you would like to tell us? (optional)", 2000,

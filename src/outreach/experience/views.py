@@ -217,8 +217,7 @@ def paper_anonymous(request, respondent: str):
                 comment_shared=form.shared(), submission_key=d["submission_key"])
             return reverse("feedback-team") + "?saved=1"
 
-        # The service keeps the submission key: the session need not.
-        if saved := save_form(request, form, save, remember=False):
+        if saved := save_form(request, form, save):
             return saved
     else:
         form = FeedbackForm(respondent=respondent)

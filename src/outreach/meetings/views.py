@@ -163,8 +163,7 @@ def action_new(request, kind: str):
         )
         return f"/{PAGES[kind]}/#actions"
 
-    # The service keeps the submission key: the session need not.
-    if saved := save_form(request, form, save, remember=False):
+    if saved := save_form(request, form, save):
         return saved
     return _action_page(request, kind, staff, form, person, status=400)
 

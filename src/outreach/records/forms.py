@@ -8,6 +8,7 @@ DNA_LIKE = (ContactOutcome.DID_NOT_ATTEND, ContactOutcome.NO_ACCESS)
 
 
 class ContactForm(OneSubmissionForm):
+    noun = "contact"
     outcome = forms.ChoiceField(label="What happened?", choices=ContactOutcome.choices,
                                 widget=forms.RadioSelect,
                                 error_messages={"required": "Choose what happened"})
@@ -36,6 +37,7 @@ class ContactForm(OneSubmissionForm):
 
 
 class PlannedVisitForm(OneSubmissionForm):
+    noun = "visit"
     date = forms.DateField(label="Date", error_messages={
         "required": "Enter the date of the visit", "invalid": "Enter a real date"})
     time = forms.TimeField(label="Time (optional)", required=False,

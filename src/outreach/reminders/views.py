@@ -43,8 +43,7 @@ def visit_reminder(request, person_id: int, visit_id: int):
         )
         return f"{reverse('outbox')}?queued={reminder.pk}"
 
-    # The service keeps the submission key: the session need not.
-    if saved := save_form(request, form, save, remember=False):
+    if saved := save_form(request, form, save):
         return saved
     try:
         plan, refusal = services.plan_for_visit(visit), None

@@ -4,30 +4,32 @@ Forms are plain Django forms rendered with NHS.UK components (jinja2/web/fields.
 Services do the real validation and raise ValidationFailed with field errors; `add_errors`
 puts those on the form so they show in the NHS.UK error summary and next to the field.
 
-One entry per form: services without a submission key column of their own are protected from a
-double submission by keeping the form's one-time key (OneSubmissionForm) in the session with
-the page the first submission went to; a second submission of the same form goes there too and
-makes no second entry. The key is read under a lock on the session's row and saved in the
-request's transaction (ATOMIC_REQUESTS) with the entry: a second submission racing the first
-waits for it, then sees its key. An entry and its key are committed together or not at all.
+One entry per form: a form's one-time key (OneSubmissionForm) is issued with the rendered
+form and kept in the database (outreach.submissions), and claimed in the same transaction
+as the write: a second submission of the same form (a double tap, a page restored by Back)
+makes no second entry and goes where the first went, even racing it (the key's unique
+constraint). Back can also fetch the form page afresh with a new key while the browser puts
+back what was typed: the same content saved by the same user through the same form within
+minutes is taken as that submission again, and the form page says when it was saved.
 
 `save_form` is the one way a page saves a valid posted form through its service: the
 redirect when saved, or the form again with the service's errors or a stale edit.
 """
 
-import uuid
 from collections.abc import Callable
 
 from django import forms
-from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
+from django.contrib import messages as notices
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from outreach.core import limits
 from outreach.records.services import STALE_EDIT, StaleEdit, ValidationFailed
+from outreach.submissions import services as submissions
 
-HANDLED = "outreach.handled_submissions"
-HANDLED_KEEP = 100
+SAVED_ALREADY = "This {noun} was already saved at {time}. It has not been saved twice."
 
 
 def text(label: str, limit: int, *, textarea: bool = True, required: bool = False,
@@ -66,14 +68,25 @@ class DatesFrom1900(forms.Form):
 
 
 class OneSubmissionForm(DatesFrom1900):
-    """Carries a one-time key so that a form submitted twice creates one entry."""
+    """Carries a one-time key so that a form submitted twice creates one entry.
+
+    `noun` names what the form saves, in the notices ("You saved this contact at 10:42");
+    `same_content_is_a_repeat = False` where saving identical content twice in a row is
+    normal (keying in a pile of paper forms)."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    noun = "form"
+    same_content_is_a_repeat = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.recent_save = None
         if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4().hex)
+            self.initial.setdefault("submission_key", submissions.new_key())
+            request = submissions.current_request()
+            if request is not None:
+                self.recent_save = submissions.recent_save(
+                    user=getattr(request, "user", None), form=request.path)
 
 
 def add_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
@@ -94,43 +107,43 @@ def error_list(form: forms.Form) -> list[dict]:
     return items
 
 
-def _handled(request) -> dict[str, str]:
-    """Keys of the forms already saved in this session, read afresh under a row lock."""
-    session = request.session
-    if isinstance(session, DatabaseSession) and session.session_key:
-        row = (session.model.objects.select_for_update()
-               .filter(session_key=session.session_key).first())
-        if row is not None:
-            return dict(session.decode(row.session_data).get(HANDLED) or {})
-    return dict(session.get(HANDLED) or {})
+def _time(when) -> str:
+    return timezone.localtime(when).strftime("%H:%M")
+
+
+def _repeat(request, repeat: submissions.Repeat, noun: str = "form"):
+    notices.info(request, SAVED_ALREADY.format(noun=noun, time=_time(repeat.saved_at)),
+                 fail_silently=True)
+    return redirect(repeat.redirect_to)
 
 
 def handled_redirect(request, key: str | None) -> str | None:
-    """Where the first submission with this one-time key went, if it was already handled."""
-    return _handled(request).get(key) if key else None
-
-
-def remember_handled(request, key: str | None, url: str) -> None:
-    if not key:
-        return
-    handled = _handled(request)
-    handled[key] = url
-    # Dicts keep insertion order: drop the oldest keys beyond the limit.
-    request.session[HANDLED] = dict(list(handled.items())[-HANDLED_KEEP:])
-    request.session.save()  # now, in the request's transaction, with the entry
+    """Where the first submission with this one-time key went, if it was already saved."""
+    repeat = submissions.used(key) if key else None
+    return repeat.redirect_to if repeat else None
 
 
 def repeated(request):
-    """A redirect to where this POST went the first time, if it repeats a handled form."""
+    """A redirect to where this POST went the first time, if it repeats a saved form."""
     if request.method != "POST":
         return None
-    url = handled_redirect(request, request.POST.get("submission_key"))
-    return redirect(url) if url else None
+    repeat = submissions.used(request.POST.get("submission_key") or "")
+    return _repeat(request, repeat) if repeat else None
 
 
 def handled(request, form: forms.Form, url: str):
-    """Remember that this form was handled, and go where it went."""
-    remember_handled(request, form.cleaned_data.get("submission_key"), url)
+    """Claim the form's key for the write this request just made, and go where it went. If
+    the key was used first by a submission racing this one, this request's write is rolled
+    back (the request's transaction) and the user goes where the first went."""
+    key = form.cleaned_data.get("submission_key")
+    if key:
+        repeat = submissions.claim(key=key, user=getattr(request, "user", None),
+                                   form=request.path)
+        if repeat is not None:
+            if transaction.get_connection().in_atomic_block:
+                transaction.set_rollback(True)
+            return _repeat(request, repeat, getattr(form, "noun", "form"))
+        submissions.settle(key=key, redirect_to=url)
     return redirect(url)
 
 
@@ -141,17 +154,28 @@ def save_form(request, form: forms.Form, save: Callable[[dict], str], *,
     Every page wrote the same try/except around its service: this is it, once, so that the
     service's field errors, a stale edit and the one-time key are treated alike everywhere.
     `save(cleaned_data)` calls the service and returns the URL to go to. The form's one-time
-    key (if any) is remembered with that URL (`handled`); `remember=False` where the service
-    keeps the key in a column of its own. None means show the form again: not a POST, an
-    invalid form, the service's field errors put on the form (a form's own
-    `add_service_errors` maps them, if it has one), or a stale edit (a non-field error, and
-    `form.stale` for the pages that answer 409). A page that may be re-posted checks
-    `repeated` first, before it looks anything up.
+    key (if any) is claimed first, in the same transaction as the write: a key used before,
+    or the same content saved moments ago, goes where the first went and writes nothing.
+    None means show the form again: not a POST, an invalid form, the service's field errors
+    put on the form (a form's own `add_service_errors` maps them, if it has one), or a stale
+    edit (a non-field error, and `form.stale` for the pages that answer 409).
+    `remember` is accepted for older callers and ignored: every key is kept now.
     """
     if request.method != "POST" or not form.is_valid():
         return None
+    key = form.cleaned_data.get("submission_key") if "submission_key" in form.fields else None
     try:
-        url = save(form.cleaned_data)
+        with transaction.atomic():  # the claim and the write: both or neither
+            if key:
+                repeat = submissions.claim(
+                    key=key, user=getattr(request, "user", None), form=request.path,
+                    data=form.cleaned_data,
+                    same_content_is_a_repeat=getattr(form, "same_content_is_a_repeat", True))
+                if repeat is not None:
+                    return _repeat(request, repeat, getattr(form, "noun", "form"))
+            url = save(form.cleaned_data)
+            if key:
+                submissions.settle(key=key, redirect_to=url)
     except ValidationFailed as exc:
         put = getattr(form, "add_service_errors", None)
         if put is not None:
@@ -163,4 +187,4 @@ def save_form(request, form: forms.Form, save: Callable[[dict], str], *,
         form.add_error(None, STALE_EDIT)
         form.stale = True
         return None
-    return handled(request, form, url) if remember else redirect(url)
+    return redirect(url)

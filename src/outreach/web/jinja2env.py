@@ -6,9 +6,11 @@ from pathlib import Path
 
 import nhsuk_frontend_jinja
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
@@ -28,6 +30,18 @@ def url(name: str, *args, **kwargs) -> str:
 
 def format_date(value, fmt: str = "j M Y") -> str:
     return dateformat.format(value, fmt) if value else ""
+
+
+def localtime(value) -> str:
+    """A moment as the time of day where the team is (settings.TIME_ZONE), e.g. 10:42."""
+    return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+
+def notices(request) -> list[str]:
+    """The one-off messages for this page (django.contrib.messages), read once."""
+    if not isinstance(request, HttpRequest):
+        return []
+    return [str(m) for m in get_messages(request)]
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:
@@ -55,6 +69,8 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(**options)
-    env.globals.update(url=url, static=static, form_errors=error_list, branding=branding)
-    env.filters.update(date=format_date, plural=plural, without_nhs_logo=without_nhs_logo)
+    env.globals.update(url=url, static=static, form_errors=error_list, branding=branding,
+                       notices=notices)
+    env.filters.update(date=format_date, plural=plural, without_nhs_logo=without_nhs_logo,
+                       localtime=localtime)
     return env

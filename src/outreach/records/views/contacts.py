@@ -47,8 +47,7 @@ def contact_new(request, person_id: int):
                                                        "contact_id": contact.pk})
             return f"/people/{person.pk}/?logged={contact.pk}"
 
-        # The service keeps the submission key: the session need not.
-        if saved := save_form(request, form, save, remember=False):
+        if saved := save_form(request, form, save):
             return saved
     else:
         form = ContactForm(team_staff=team_staff, initial={
@@ -91,8 +90,7 @@ def visit_new(request, person_id: int):
             )
             return f"/people/{person.pk}/?planned=1"
 
-        # The service keeps the submission key: the session need not.
-        if saved := save_form(request, form, save, remember=False):
+        if saved := save_form(request, form, save):
             return saved
     else:
         form = PlannedVisitForm(team_staff=team_staff, initial={
