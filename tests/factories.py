@@ -101,3 +101,13 @@ def add_contact(person: Person, staff: StaffMember, *, days_ago: int,
         date=today() - timedelta(days=days_ago), staff=staff, with_whom=with_whom, mode=mode,
         place=ContactPlace.HOME, outcome=outcome,
     )
+
+
+def seen_twice_a_week(person: Person, staff: StaffMember, *, weeks: int = 9) -> None:
+    """Successful face-to-face contacts yesterday and on Monday and Thursday of each of the
+    last full weeks: a person engaged by any reading of the record (core.discharge)."""
+    monday = today().weekday()  # days back to this week's Monday
+    add_contact(person, staff, days_ago=1)
+    for k in range(1, weeks + 1):
+        for off in (0, 3):
+            add_contact(person, staff, days_ago=monday + 7 * k - off)

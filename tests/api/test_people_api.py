@@ -183,11 +183,7 @@ def test_discharge_of_someone_not_engaged_is_refused_even_when_agreed(person, pr
 
 def test_discharge_carries_out_the_agreed_end_of_care(person, practitioner, api_token):
     """Seen twice a week: the agreed step-down closes the episode and leaves the caseload."""
-    monday = factories.today().weekday()
-    factories.add_contact(person, practitioner, days_ago=1)
-    for k in range(1, 10):
-        for off in (0, 3):
-            factories.add_contact(person, practitioner, days_ago=monday + 7 * k - off)
+    factories.seen_twice_a_week(person, practitioner)
     _agreed(person, practitioner)
     auth = api_token(practitioner)
     response = _discharge(person, auth)
@@ -201,11 +197,7 @@ def test_discharge_carries_out_the_agreed_end_of_care(person, practitioner, api_
 
 def test_stale_discharge_is_refused(person, practitioner, api_token):
     """A discharge based on an old read of the episode is refused with 409."""
-    monday = factories.today().weekday()
-    factories.add_contact(person, practitioner, days_ago=1)
-    for k in range(1, 10):
-        for off in (0, 3):
-            factories.add_contact(person, practitioner, days_ago=monday + 7 * k - off)
+    factories.seen_twice_a_week(person, practitioner)
     _agreed(person, practitioner)
     Episode.objects.filter(person=person).update(version=5)
     response = _discharge(person, api_token(practitioner), episode_version=4)

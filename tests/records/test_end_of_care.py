@@ -46,21 +46,10 @@ def consultant(team):
                                 username="consultant")
 
 
-def _engage(person, staff, weeks: int = 9) -> None:
-    """Seen face to face twice a week for the last weeks, and yesterday."""
-    today = factories.today()
-    monday = today.weekday()
-    factories.add_contact(person, staff, days_ago=1)
-    for k in range(1, weeks + 1):
-        for off in (0, 3):
-            factories.add_contact(person, staff, days_ago=monday + 7 * k - off)
-    assert today  # the contacts are dated from today
-
-
 @pytest.fixture
 def engaged(team, practitioner):
     person = factories.make_person(team, practitioner, accepted_days_ago=200)
-    _engage(person, practitioner)
+    factories.seen_twice_a_week(person, practitioner)
     return person
 
 
