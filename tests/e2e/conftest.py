@@ -104,3 +104,13 @@ def screenshot(page: Page, name: str) -> None:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def choose_another_key_worker(page: Page) -> None:
+    """Pick a key worker other than the signed-in user (who is the default). Journeys signed
+    in as the consultant or manager use it so that they keep key-working nobody, as the
+    landing journey expects of them (the e2e database is shared by every journey)."""
+    field = page.get_by_label("Key worker")
+    current = field.input_value()
+    values = field.locator("option").evaluate_all("options => options.map(o => o.value)")
+    field.select_option(next(v for v in values if v and v != current))

@@ -6,7 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, screenshot, sign_in
+from tests.e2e.conftest import (
+    assert_accessible,
+    choose_another_key_worker,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -107,6 +112,7 @@ def test_consultant_refers_accepts_and_cannot_discharge_someone_not_yet_seen(pag
     page.get_by_label("Date of birth").fill("1990-04-02")
     page.get_by_label("Date of referral").fill("2026-11-01")
     page.get_by_label("GP", exact=True).check()
+    choose_another_key_worker(page)
     page.get_by_role("button", name="Register and refer").click()
     expect(page.locator("h1")).to_contain_text("Testperson")
     person_url = page.url

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, choose_another_key_worker, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -103,6 +103,7 @@ def test_discharged_person_found_read_and_re_referred(page: Page):
     assert_accessible(page)
     page.get_by_label("GP", exact=True).check()
     page.get_by_label("What brings them back (optional)").fill("GP says he has stopped sleeping")
+    choose_another_key_worker(page)
     page.get_by_role("button", name=re.compile(r"^Re-refer ")).click()
     expect(page.locator("main")).to_contain_text("Re-referred: a new episode is open")
     expect(page.get_by_role("heading", name="From the previous episode: review")).to_be_visible()
