@@ -114,6 +114,9 @@ def _days_before(expr: str, days: int) -> str:
 
 
 def _in(values: Sequence) -> tuple[str, list]:
+    """An IN list; empty, it matches nothing (PostgreSQL refuses `IN ()`, SQLite allows it)."""
+    if not values:
+        return "(NULL)", []
     return "(" + ", ".join(["%s"] * len(values)) + ")", list(values)
 
 
