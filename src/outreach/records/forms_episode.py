@@ -42,14 +42,10 @@ class VersionedForm(OneSubmissionForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RegisterForm(OneSubmissionForm):
-    nhs_number = text("NHS number", 20, textarea=False, required=True, error_messages={
-        "required": "Enter the person's NHS number"})
-    given_name = text("Given name", limits.NAME, textarea=False, required=True,
-                      error_messages={"required": "Enter the person's given name"})
-    family_name = text("Family name", limits.NAME, textarea=False, required=True,
-                       error_messages={"required": "Enter the person's family name"})
-    date_of_birth = _date("Date of birth", "Enter the person's date of birth")
+class ReferralFields(OneSubmissionForm):
+    """A referral's date, source and key worker (one of `team_staff`): registration and
+    re-referral ask the same."""
+
     referral_date = _date("Date of referral", "Enter the date of the referral")
     referral_source = forms.ChoiceField(
         label="Who referred them?", choices=ReferralSource.choices, widget=forms.RadioSelect,
@@ -60,6 +56,18 @@ class RegisterForm(OneSubmissionForm):
     def __init__(self, *args, team_staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key_worker"].choices = [(s.pk, s.name) for s in team_staff]
+
+
+class RegisterForm(ReferralFields):
+    field_order = ("nhs_number", "given_name", "family_name", "date_of_birth",
+                   "referral_date", "referral_source", "key_worker")
+    nhs_number = text("NHS number", 20, textarea=False, required=True, error_messages={
+        "required": "Enter the person's NHS number"})
+    given_name = text("Given name", limits.NAME, textarea=False, required=True,
+                      error_messages={"required": "Enter the person's given name"})
+    family_name = text("Family name", limits.NAME, textarea=False, required=True,
+                       error_messages={"required": "Enter the person's family name"})
+    date_of_birth = _date("Date of birth", "Enter the person's date of birth")
 
     def clean_nhs_number(self) -> str:
         """Checked here too, so that its error shows with the others on the first try."""
