@@ -360,8 +360,7 @@ def _proposal(person, episode, proposal_id: int):
     return proposal
 
 
-def _proposal_page(request, person, episode, proposal, *, decide=None, carry=None,
-                   status=200):
+def _proposal_page(request, staff, person, episode, proposal, *, decide=None, carry=None):
     if decide is None and proposal.decided == "":
         decide = ProposalDecisionForm(initial={"mdt_held_on": selectors.today()})
     carried = getattr(proposal, "carried_out", None)
@@ -374,12 +373,12 @@ def _proposal_page(request, person, episode, proposal, *, decide=None, carry=Non
         "form": decide if proposal.decided == "" else None,
         "carry": carry if carried is None else None, "carried": carried,
         "evidence": services_episode.engagement_now(episode),
-        "is_consultant": selectors.staff_for(request.user).role == Role.CONSULTANT,
+        "is_consultant": staff.role == Role.CONSULTANT,
         "reason_label": discharge_rules.LABELS.get(proposal.reason, proposal.reason),
         "saved": SAVED.get(request.GET.get("saved", "")) or (
             request.GET.get("saved") and SAVED["proposed"]),
         "nav": "caseload",
-    }, status=status)
+    })
 
 
 @login_required
@@ -391,7 +390,7 @@ def proposal_detail(request, person_id: int, proposal_id: int):
     staff, person, episode = _scope(request, person_id)
     proposal = _proposal(person, episode, proposal_id)
     if request.method != "POST":
-        return _proposal_page(request, person, episode, proposal)
+        return _proposal_page(request, staff, person, episode, proposal)
     if proposal.decided != "":
         return redirect(reverse("proposal", args=[person.pk, proposal.pk]))
     form = ProposalDecisionForm(request.POST)
@@ -412,7 +411,7 @@ def proposal_detail(request, person_id: int, proposal_id: int):
                     "proposal", args=[person.pk, proposal.pk]) + "?saved=agreed")
             return handled(request, form, _overview(person, "not_agreed"))
     proposal.refresh_from_db()
-    return _proposal_page(request, person, episode, proposal, decide=form)
+    return _proposal_page(request, staff, person, episode, proposal, decide=form)
 
 
 @login_required
@@ -439,7 +438,7 @@ def proposal_carry_out(request, person_id: int, proposal_id: int):
         else:
             return handled(request, form,
                            reverse("discharge-record", args=[person.pk, decision.pk]))
-    return _proposal_page(request, person, episode, proposal, carry=form)
+    return _proposal_page(request, staff, person, episode, proposal, carry=form)
 
 
 @login_required
